@@ -1,0 +1,1 @@
+"""Orchestration of the workflow: resuming a recorded workflow, the final report's pieces."""
