@@ -1,0 +1,1 @@
+"""Export of the agent system's own metrics: a Prometheus textfile and a Pushgateway push."""
