@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import socket
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -249,3 +249,16 @@ def open_store(settings: StoreSettings, home: Path) -> StateStore:
         path = Path(settings.sqlite_path) if settings.sqlite_path else default_sqlite_path(home)
         return SqliteStore(path, busy_timeout=settings.busy_timeout)
     return PostgresStore(settings.dsn, sslmode=settings.sslmode, connect_timeout=settings.connect_timeout)
+
+
+def settings_from_options(get: Callable[[str], Any]) -> StoreSettings:
+    """StoreSettings from the options of doc_fragments/state.py (``get`` = ``get_option`` or
+    ``module.params.get``)."""
+    return StoreSettings(
+        backend=get("backend") or "sqlite",
+        sqlite_path=get("sqlite_path") or "",
+        dsn=get("dsn") or "",
+        sslmode=get("sslmode") or "",
+        file_dir=get("file_dir") or "",
+        connect_timeout=float(get("connect_timeout") or DEFAULT_CONNECT_TIMEOUT),
+    )
