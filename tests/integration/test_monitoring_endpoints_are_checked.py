@@ -30,7 +30,7 @@ def test_a_prometheus_that_is_not_ready_is_critical(stalled_prometheus):
     findings = check_prometheus(url_fetch(stalled_prometheus, timeout_s=5))
 
     assert [(f.severity, f.evidence["status"]) for f in findings] == [(Severity.CRITICAL, 503)]
-    assert "Prometheus is not ready (HTTP 503)" == findings[0].message
+    assert findings[0].message == "Prometheus is not ready (HTTP 503)"
 
 
 def test_a_ready_alertmanager_and_a_healthy_grafana_have_no_findings(loopback_monitoring, fake_grafana):

@@ -3,7 +3,8 @@
 ``loopback_monitoring`` (session): a Prometheus scraping a node-exporter (up) and a port nobody
 listens on (a target that is down), and an Alertmanager. ``stalled_prometheus`` (session): a
 Prometheus that never becomes ready, because its write-ahead log is a FIFO nobody writes to, so
-its TSDB open blocks while its web server answers ``/-/ready`` with 503. ``fake_grafana``: the named Grafana fake.
+its TSDB open blocks while its web server answers ``/-/ready`` with 503.
+``fake_grafana``: the named Grafana fake.
 """
 
 from __future__ import annotations
@@ -102,7 +103,9 @@ def loopback_monitoring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lo
         ],
     }
     (root / "prometheus.yml").write_text(json.dumps(config))
-    (root / "alertmanager.yml").write_text(json.dumps({"route": {"receiver": "null"}, "receivers": [{"name": "null"}]}))
+    (root / "alertmanager.yml").write_text(
+        json.dumps({"route": {"receiver": "null"}, "receivers": [{"name": "null"}]})
+    )
     exporter = [
         _binary("prometheus-node-exporter"),
         f"--web.listen-address=127.0.0.1:{exporter_port}",
@@ -163,7 +166,9 @@ def stalled_prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         f"--web.listen-address=127.0.0.1:{port}",
     ]
     with _server(argv, root / "prometheus.log"):
-        _wait_until(lambda: _get(f"{url}/-/ready")[0] == 503, "Prometheus did not answer 503", root / "prometheus.log")
+        _wait_until(
+            lambda: _get(f"{url}/-/ready")[0] == 503, "Prometheus did not answer 503", root / "prometheus.log"
+        )
         yield url
 
 

@@ -42,7 +42,7 @@ def url_fetch(base_url: str, timeout_s: float) -> Fetch:
     def fetch(path: str) -> HttpAnswer:
         url = base_url.rstrip("/") + path
         try:
-            with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310 (http(s) URLs only)
+            with urllib.request.urlopen(url, timeout=timeout_s) as response:
                 return HttpAnswer(response.status, response.read().decode("utf-8", "replace"))
         except urllib.error.HTTPError as error:
             return HttpAnswer(error.code, error.read().decode("utf-8", "replace"))
@@ -79,13 +79,17 @@ def check_prometheus(fetch: Fetch) -> list[Finding]:
                 "Prometheus",
                 "/-/ready",
                 ready,
-                "Check the prometheus pod's logs (WAL replay, storage full, bad configuration) and its Service.",
+                "Check the prometheus pod's logs (WAL replay, full storage, bad configuration), its Service.",
             )
         ]
     answer = fetch("/api/v1/query?" + urllib.parse.urlencode({"query": "up"}))
     series = _query_vector(answer)
     if series is None:
-        return [_unreachable("Prometheus query API", "/api/v1/query?query=up", answer, "Check the Prometheus logs.")]
+        return [
+            _unreachable(
+                "Prometheus query API", "/api/v1/query?query=up", answer, "Check the Prometheus logs."
+            )
+        ]
     if not series:
         return [
             Finding(

@@ -72,7 +72,9 @@ class HealthReport(BaseModel):
     checks_run: list[str]
     checks_skipped: list[SkippedCheck]
     check_scores: dict[str, int]
-    report: dict[str, str | None] = Field(default_factory=lambda: {"json": None, "markdown": None, "html": None})
+    report: dict[str, str | None] = Field(
+        default_factory=lambda: {"json": None, "markdown": None, "html": None}
+    )
     diagnosis: str | None = None
     workflow_id: str = ""
     generated_at: str = ""

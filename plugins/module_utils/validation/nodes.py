@@ -73,7 +73,11 @@ def _node_findings(node: dict[str, Any]) -> list[Finding]:
                     check=CHECK,
                     severity=Severity.WARNING,
                     message=f"Node {name} reports {condition_type}",
-                    evidence={"node": name, "condition": condition_type, "detail": condition.get("message", "")},
+                    evidence={
+                        "node": name,
+                        "condition": condition_type,
+                        "detail": condition.get("message", ""),
+                    },
                     fix="Free or add capacity (evict heavy pods, grow the disk or the node group).",
                 )
             )
@@ -98,7 +102,7 @@ def _count_findings(actual: int, expected: int | None) -> list[Finding]:
                 severity=Severity.CRITICAL,
                 message="The cluster has no nodes",
                 evidence={"nodes": 0, "expected": expected},
-                fix="Check the node groups' scaling and the nodes' bootstrap (cloud-init, IAM role, join token).",
+                fix="Check the node groups' scaling and the nodes' bootstrap (cloud-init, IAM role, token).",
             )
         ]
     if expected is None or actual == expected:

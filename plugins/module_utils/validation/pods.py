@@ -118,7 +118,9 @@ def failing_pods(
     return result
 
 
-def events_by_pod(events: Iterable[dict[str, Any]], keys: Iterable[PodKey]) -> dict[PodKey, list[dict[str, Any]]]:
+def events_by_pod(
+    events: Iterable[dict[str, Any]], keys: Iterable[PodKey]
+) -> dict[PodKey, list[dict[str, Any]]]:
     """The last ``EVENTS_PER_POD`` events of each pod in ``keys``, oldest first."""
     wanted = set(keys)
     grouped: dict[PodKey, list[dict[str, Any]]] = {}
@@ -154,8 +156,12 @@ def check_pods(
                     "pod": key[1],
                     "phase": pod.get("status", {}).get("phase", "Unknown"),
                     "node": pod.get("spec", {}).get("nodeName", ""),
-                    "problems": [{"kind": p.kind, "container": p.container, "detail": p.detail} for p in problems],
-                    "restarts": sum(int(c.get("restartCount") or 0) for c in _containers(pod.get("status", {}))),
+                    "problems": [
+                        {"kind": p.kind, "container": p.container, "detail": p.detail} for p in problems
+                    ],
+                    "restarts": sum(
+                        int(c.get("restartCount") or 0) for c in _containers(pod.get("status", {}))
+                    ),
                     "events": [_event_summary(e) for e in diagnostics.events.get(key, [])],
                     "log_tail": diagnostics.logs.get(key, "").splitlines(),
                 },
