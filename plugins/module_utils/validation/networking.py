@@ -46,7 +46,7 @@ def check_coredns(pods: Iterable[dict[str, Any]], namespace: str = "kube-system"
                 severity=Severity.CRITICAL,
                 message=f"None of the {len(dns_pods)} CoreDNS pods is Ready",
                 evidence=evidence,
-                fix="Read the coredns pods' events and logs (kubectl -n kube-system logs -l k8s-app=kube-dns).",
+                fix="Read the CoreDNS pods' events and logs: kubectl -n kube-system logs -l k8s-app=kube-dns",
             )
         ]
     if len(ready) < len(dns_pods):
@@ -101,7 +101,7 @@ def check_service_endpoints(
 
 
 def probe_job_manifest(
-    name: str, namespace: str, image: str, service_host: str, service_port: int, timeout_s: int
+    name: str, namespace: str, image: str, *, service_host: str, service_port: int, timeout_s: int
 ) -> dict[str, Any]:
     """A Job that resolves ``kubernetes.default`` and connects to ``service_host:service_port``."""
     script = (

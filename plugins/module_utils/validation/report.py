@@ -145,15 +145,15 @@ def timeline_bars(timeline: list[PhaseSpan]) -> list[dict[str, Any]]:
     if not timeline or None in starts:
         return []
     origin = min(starts)
-    ends = [(start - origin).total_seconds() + span.duration_s for start, span in zip(starts, timeline)]
-    total = max(max(ends), 0.001)
+    pairs = list(zip(starts, timeline, strict=True))
+    total = max(*((start - origin).total_seconds() + span.duration_s for start, span in pairs), 0.001)
     return [
         {
             "span": span,
             "offset": (start - origin).total_seconds() / total,
             "width": max(span.duration_s / total, 0.005),
         }
-        for start, span in zip(starts, timeline)
+        for start, span in pairs
     ]
 
 

@@ -12,6 +12,7 @@ CHECK = "security"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 COLLECTION_MANAGER = "agentic.k8s"
 CLUSTER_ADMIN = "cluster-admin"
+RULE_FIELDS = ("apiGroups", "resources", "verbs")
 
 
 def created_by_collection(obj: dict[str, Any], manager: str = COLLECTION_MANAGER) -> bool:
@@ -66,17 +67,18 @@ def check_wildcard_rules(roles: Iterable[dict[str, Any]]) -> list[Finding]:
         wildcards = [
             {"rule": index, "fields": fields}
             for index, rule in enumerate(role.get("rules") or [])
-            if (fields := [key for key in ("apiGroups", "resources", "verbs") if "*" in (rule.get(key) or [])])
+            if (fields := [key for key in RULE_FIELDS if "*" in (rule.get(key) or [])])
         ]
         if wildcards:
             metadata = role.get("metadata", {})
+            name = metadata.get("name", "")
             where = f"{metadata['namespace']}/" if metadata.get("namespace") else ""
             findings.append(
                 Finding(
                     check=CHECK,
                     severity=Severity.CRITICAL,
-                    message=f"{role.get('kind', 'Role')} {where}{metadata.get('name', '')} has wildcard rules",
-                    evidence={"kind": role.get("kind", ""), "name": metadata.get("name", ""), "rules": wildcards},
+                    message=f"{role.get('kind', 'Role')} {where}{name} has wildcard rules",
+                    evidence={"kind": role.get("kind", ""), "name": name, "rules": wildcards},
                     fix="List the API groups, resources and verbs the component needs instead of '*'.",
                 )
             )

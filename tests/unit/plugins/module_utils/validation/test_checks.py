@@ -138,7 +138,12 @@ def test_a_service_without_endpoints_is_reported_critical_in_kube_system():
 
 def test_the_probe_job_is_short_lived_unprivileged_and_reports_its_failure():
     job = probe_job_manifest(
-        "agentic-probe-abc", "default", "busybox:1.36", "kubernetes.default.svc", 443, 60
+        "agentic-probe-abc",
+        "default",
+        "busybox:1.36",
+        service_host="kubernetes.default.svc",
+        service_port=443,
+        timeout_s=60,
     )
     spec = job["spec"]["template"]["spec"]
 
