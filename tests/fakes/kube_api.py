@@ -7,6 +7,9 @@ when the applied content changes, as on a real server), JSON merge patch, ``dryR
 ``pods/log``, CustomResourceDefinitions that register their kinds and turn Established after
 ``crd_establish_delay_s``, and namespaced writes refused in a namespace that does not exist.
 Seed objects and pod logs with :meth:`FakeKubeApi.seed` and :meth:`FakeKubeApi.seed_pod_log`.
+There is no controller: a created Job stays unfinished unless ``job_runner`` is set, a function
+``(api, job) -> (succeeded, log)`` standing in for the Job controller and the kubelet: the fake
+then records the Job's status and one pod (labelled ``job-name``) with that log.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -110,6 +114,7 @@ class FakeKubeApi:
         self._versions = itertools.count(1)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
+        self.job_runner: Callable[[FakeKubeApi, dict[str, Any]], tuple[bool, str]] | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self) -> str:
@@ -331,6 +336,8 @@ class FakeKubeApi:
         self.objects[self._key(kind, namespace, name)] = stored
         if kind.kind == "CustomResourceDefinition":
             self._register_crd(stored)
+        if kind.kind == "Job" and previous is None and self.job_runner is not None:
+            stored["status"] = self._run_job(stored)
         return self._with_live_status(kind, copy.deepcopy(stored))
 
     def _with_server_fields(self, obj, previous, manager, bump: bool) -> dict[str, Any]:
@@ -381,6 +388,25 @@ class FakeKubeApi:
         self._crd_established_at.setdefault(
             crd["metadata"]["name"], time.monotonic() + self.crd_establish_delay_s
         )
+
+    def _run_job(self, job: dict[str, Any]) -> dict[str, Any]:
+        """What the Job controller and the kubelet would do: one pod, its log, the Job's status."""
+        succeeded, log = self.job_runner(self, copy.deepcopy(job))
+        namespace, name = job["metadata"]["namespace"], job["metadata"]["name"]
+        pod_name = f"{name}-{uuid.uuid4().hex[:5]}"
+        phase = "Succeeded" if succeeded else "Failed"
+        self.seed(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": pod_name, "namespace": namespace, "labels": {"job-name": name}},
+                "spec": job["spec"]["template"]["spec"],
+                "status": {"phase": phase},
+            }
+        )
+        self.seed_pod_log(namespace, pod_name, log)
+        condition = {"type": "Complete" if succeeded else "Failed", "status": "True"}
+        return {"succeeded" if succeeded else "failed": 1, "conditions": [condition]}
 
     def _with_live_status(self, kind: Kind, obj: dict[str, Any]) -> dict[str, Any]:
         if kind.kind == "CustomResourceDefinition":

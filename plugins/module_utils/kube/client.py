@@ -236,9 +236,12 @@ class KubeClient:
             raise
         return True
 
-    def pod_log(self, name: str, namespace: str, *, container: str = "", tail_lines: int = 50) -> str:
-        """The last ``tail_lines`` lines of a pod's (container's) log."""
+    def pod_log(
+        self, name: str, namespace: str, *, container: str = "", tail_lines: int = 50, previous: bool = False
+    ) -> str:
+        """The last ``tail_lines`` lines of a pod's (container's) log; ``previous``: of its last crash."""
         query = [("tailLines", str(tail_lines))] + ([("container", container)] if container else [])
+        query += [("previous", "true")] if previous else []
         path = self.resource("v1", "Pod").path(namespace, name, "log")
         return self.request("GET", path, query=query, as_text=True)
 

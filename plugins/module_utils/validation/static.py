@@ -5,8 +5,13 @@ provisioning reported."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+import yaml
+
+from ..common.errors import AgenticError
+from ..monitoring.validate import DEFAULT_KUBERNETES_VERSION, validate_manifests
 from .models import Finding, Severity
 from .nodes import minor_version
 
@@ -15,6 +20,7 @@ PLAN_CHECK = "plan"
 VERSION_OUTPUTS = ("kubernetes_version", "cluster_version", "version")
 REGION_OUTPUTS = ("region", "location")
 NODE_COUNT_OUTPUTS = ("node_count", "desired_nodes", "desired_size")
+MANIFEST_SUFFIXES = (".yml", ".yaml", ".json")
 
 
 def planned_node_count(plan: dict[str, Any]) -> int | None:
@@ -25,23 +31,46 @@ def planned_node_count(plan: dict[str, Any]) -> int | None:
     return sum(int(group.get("desired_size") or 0) for group in groups)
 
 
-def manifest_findings(results: Iterable[Any]) -> list[Finding]:
-    """The monitoring validator's ``ManifestFinding``s (or dicts of them) as validation findings."""
-    findings = []
-    for result in results:
-        data = result.model_dump() if hasattr(result, "model_dump") else dict(result)
-        severity = str(data.get("severity", "critical")).lower()
-        subject = "/".join(str(data[k]) for k in ("kind", "namespace", "name") if data.get(k))
-        findings.append(
-            Finding(
-                check=MANIFESTS_CHECK,
-                severity=Severity(severity) if severity in set(Severity) else Severity.CRITICAL,
-                message=f"{subject or 'manifest'}: {data.get('message', '')}",
-                evidence={key: value for key, value in data.items() if key != "message"},
-                fix="Fix the monitoring agent's inputs or templates that render this object, then re-render.",
-            )
+def check_manifests(
+    manifests: Iterable[dict[str, Any]], kubernetes_version: str | None = None
+) -> list[Finding]:
+    """The monitoring agent's validator on the rendered manifests: errors are critical."""
+    version = minor_version(kubernetes_version or "") or DEFAULT_KUBERNETES_VERSION
+    return [
+        Finding(
+            check=MANIFESTS_CHECK,
+            severity=Severity.CRITICAL if result.severity == "error" else Severity.WARNING,
+            message=f"{result.ref}: {result.message}",
+            evidence={"object": result.ref, "field": result.path},
+            fix="Fix the monitoring agent's inputs or templates that render this object, then re-render.",
         )
-    return findings
+        for result in validate_manifests(manifests, version)
+    ]
+
+
+def load_manifests(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
+    """Every YAML document of the given files, or of the ``*.yml``/``*.yaml``/``*.json`` in folders."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise AgenticError(f"manifests: {path} does not exist", path=str(path))
+    documents = []
+    for file in files:
+        try:
+            documents += [doc for doc in yaml.safe_load_all(file.read_text(encoding="utf-8")) if doc]
+        except yaml.YAMLError as error:
+            raise AgenticError(f"manifests: {file} is not valid YAML: {error}", path=str(file)) from error
+    return [item for document in documents for item in _list_items(document)]
+
+
+def _list_items(document: Any) -> list[dict[str, Any]]:
+    if isinstance(document, dict) and document.get("kind", "").endswith("List") and "items" in document:
+        return [item for item in document["items"] if isinstance(item, dict)]
+    return [document] if isinstance(document, dict) else []
 
 
 def check_plan_against_infra(plan: dict[str, Any], infra: dict[str, Any]) -> list[Finding]:
