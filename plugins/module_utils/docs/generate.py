@@ -84,7 +84,7 @@ def _write(target: Path, documents: dict[str, str]) -> None:
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
 
 
