@@ -9,7 +9,7 @@ from ansible_collections.agentic.k8s.plugins.module_utils.docs.models import Mon
 
 
 def resource(address: str) -> Resource:
-    return Resource(address=address, type=address.split(".")[0], id="x")
+    return Resource(address=address, type=address.split(".", maxsplit=1)[0], id="x")
 
 
 @pytest.mark.parametrize(
