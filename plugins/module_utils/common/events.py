@@ -21,6 +21,7 @@ def write_event(
     workflow_id: str,
     agent: str,
     message: str,
+    *,
     level: str = "INFO",
     execution_time: float | None = None,
     **extra: Any,

@@ -9,6 +9,7 @@ environment is always redacted.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -55,7 +56,7 @@ def is_sensitive_key(key: str) -> bool:
     segments = key_segments(key)
     if any(segment in SENSITIVE_SEGMENTS for segment in segments):
         return True
-    return any(pair in SENSITIVE_PAIRS for pair in zip(segments, segments[1:]))
+    return any(pair in SENSITIVE_PAIRS for pair in itertools.pairwise(segments))
 
 
 def known_secret_values(environ: Mapping[str, str] | None = None) -> frozenset[str]:

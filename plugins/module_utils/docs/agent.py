@@ -1,0 +1,16 @@
+"""The documentation agent's entry point for the module: options in, ``DocsResult`` out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .generate import DocsResult, generate_docs
+from .paths import TEMPLATES_DIR
+
+
+def document_workflow(facts: dict[str, Any], options: dict[str, Any], check_mode: bool = False) -> DocsResult:
+    """Render and write the documents of ``facts`` (the module's fact options)."""
+    templates_dir = Path(options.get("templates_dir") or TEMPLATES_DIR)
+    docs_dir = Path(options["docs_dir"]) if options.get("docs_dir") else None
+    return generate_docs(facts, templates_dir, docs_dir, check_mode)

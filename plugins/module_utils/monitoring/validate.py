@@ -1,0 +1,142 @@
+"""The one offline manifest validator (the validation agent's static mode reuses it).
+
+Core kinds are checked by ``kubernetes-validate`` against the Kubernetes OpenAPI schemas in strict
+mode (a misspelled field is an error); the prometheus-operator custom resources against the
+operator's models (``cloudcoil-models-prometheus-operator``): types and required fields through
+pydantic, unknown fields by a walk of the model, as strict as the core kinds. Any other custom
+resource gets a warning that no schema is known for it.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from ..kube.client import object_ref
+
+try:
+    import kubernetes_validate
+except ImportError:  # reported by the caller through missing_required_lib
+    HAS_KUBERNETES_VALIDATE = False
+else:
+    HAS_KUBERNETES_VALIDATE = True
+
+DEFAULT_KUBERNETES_VERSION = "1.31"
+OPERATOR_API_VERSION = "monitoring.coreos.com/v1"
+OPERATOR_KINDS = ("PrometheusRule", "ServiceMonitor", "PodMonitor", "Probe", "Prometheus", "Alertmanager")
+
+
+class ManifestFinding(BaseModel):
+    """One problem of one manifest: ``ref`` is ``Kind/namespace/name``, ``path`` the field."""
+
+    ref: str
+    severity: Literal["error", "warning"]
+    message: str
+    path: str = ""
+
+
+def validate_manifests(
+    manifests: Iterable[Mapping[str, Any]], kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+) -> list[ManifestFinding]:
+    """Every finding of every manifest; an empty list means all of them are valid."""
+    findings: list[ManifestFinding] = []
+    for manifest in manifests:
+        findings += _validate_one(dict(manifest), kubernetes_version)
+    return findings
+
+
+def _validate_one(manifest: dict[str, Any], kubernetes_version: str) -> list[ManifestFinding]:
+    ref = object_ref(manifest)
+    missing = [key for key in ("apiVersion", "kind") if not manifest.get(key)]
+    if missing or not manifest.get("metadata", {}).get("name"):
+        fields = ", ".join(
+            [*missing, *([] if manifest.get("metadata", {}).get("name") else ["metadata.name"])]
+        )
+        return [ManifestFinding(ref=ref, severity="error", message=f"missing required fields: {fields}")]
+    if manifest["apiVersion"] == OPERATOR_API_VERSION and manifest["kind"] in OPERATOR_KINDS:
+        return _validate_operator_resource(manifest, ref)
+    return _validate_core(manifest, ref, kubernetes_version)
+
+
+def _validate_core(manifest: dict[str, Any], ref: str, kubernetes_version: str) -> list[ManifestFinding]:
+    if not HAS_KUBERNETES_VALIDATE:
+        raise ImportError("kubernetes-validate is required to validate manifests")
+    try:
+        kubernetes_validate.validate(manifest, kubernetes_version, strict=True)
+    except kubernetes_validate.ValidationError as error:
+        path = ".".join(str(part) for part in error.path)
+        return [ManifestFinding(ref=ref, severity="error", message=error.message, path=path)]
+    except kubernetes_validate.SchemaNotFoundError:
+        message = f"no schema is known for {manifest['kind']} ({manifest['apiVersion']}); not validated"
+        return [ManifestFinding(ref=ref, severity="warning", message=message)]
+    return []
+
+
+def _validate_operator_resource(manifest: dict[str, Any], ref: str) -> list[ManifestFinding]:
+    model = _operator_models()[manifest["kind"]]
+    findings = [
+        ManifestFinding(ref=ref, severity="error", message=f"unknown field {path}", path=path)
+        for path in _unknown_fields(model, manifest, "")
+    ]
+    try:
+        model.model_validate(manifest)
+    except ValidationError as error:
+        findings += [
+            ManifestFinding(
+                ref=ref,
+                severity="error",
+                message=issue["msg"],
+                path=".".join(str(part) for part in issue["loc"]),
+            )
+            for issue in error.errors()
+        ]
+    return findings
+
+
+@cache
+def _operator_models() -> dict[str, type[BaseModel]]:
+    """The operator's models, imported on first use (the module is large)."""
+    from cloudcoil.models.prometheus_operator import v1
+
+    return {kind: getattr(v1, kind) for kind in OPERATOR_KINDS}
+
+
+def _unknown_fields(model: type[BaseModel], data: Any, path: str) -> Iterator[str]:
+    """Dotted paths of the keys in ``data`` that ``model`` (recursively) does not define."""
+    if not isinstance(data, Mapping):
+        return
+    known = _fields_by_key(model)
+    for key, value in data.items():
+        here = f"{path}.{key}" if path else str(key)
+        annotation = known.get(key)
+        if annotation is None:
+            yield here
+            continue
+        for inner in _models_in(annotation):
+            items = enumerate(value) if isinstance(value, list) else [(None, value)]
+            for index, item in items:
+                yield from _unknown_fields(inner, item, here if index is None else f"{here}[{index}]")
+
+
+@cache
+def _fields_by_key(model: type[BaseModel]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        fields[name] = field.annotation
+        if field.alias:
+            fields[field.alias] = field.annotation
+    return fields
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models inside an annotation (``Optional[List[Rule]]`` -> ``[Rule]``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin is None or origin in (dict, Mapping):
+        return []
+    return [model for arg in typing.get_args(annotation) for model in _models_in(arg)]

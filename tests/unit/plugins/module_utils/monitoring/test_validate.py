@@ -1,0 +1,79 @@
+"""The manifest validator: strict core schemas, prometheus-operator models for custom resources."""
+
+from __future__ import annotations
+
+from ansible_collections.agentic.k8s.plugins.module_utils.monitoring.validate import validate_manifests
+
+CONFIG_MAP = {
+    "apiVersion": "v1",
+    "kind": "ConfigMap",
+    "metadata": {"name": "c", "namespace": "m"},
+    "data": {},
+}
+RULE = {
+    "apiVersion": "monitoring.coreos.com/v1",
+    "kind": "PrometheusRule",
+    "metadata": {"name": "r", "namespace": "m"},
+    "spec": {
+        "groups": [
+            {
+                "name": "g",
+                "rules": [{"alert": "A", "expr": "up == 0", "for": "5m", "labels": {"severity": "warning"}}],
+            }
+        ]
+    },
+}
+MONITOR = {
+    "apiVersion": "monitoring.coreos.com/v1",
+    "kind": "ServiceMonitor",
+    "metadata": {"name": "s", "namespace": "m"},
+    "spec": {"selector": {"matchLabels": {"app": "x"}}, "endpoints": [{"port": "http", "interval": "30s"}]},
+}
+
+
+def test_valid_core_and_operator_manifests_have_no_findings():
+    assert validate_manifests([CONFIG_MAP, RULE, MONITOR]) == []
+
+
+def test_a_misspelled_core_field_is_an_error_naming_the_object():
+    findings = validate_manifests([{**CONFIG_MAP, "dat": {"a": "b"}}])
+    assert [(f.ref, f.severity) for f in findings] == [("ConfigMap/m/c", "error")]
+    assert "dat" in findings[0].message
+
+
+def test_a_wrong_core_type_is_an_error_with_its_path():
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "d", "namespace": "m"},
+        "spec": {"replicas": "two", "selector": {}, "template": {}},
+    }
+    findings = validate_manifests([deployment])
+    assert findings[0].path == "spec.replicas"
+
+
+def test_an_unknown_field_deep_in_a_rule_is_an_error():
+    rule = {
+        **RULE,
+        "spec": {"groups": [{"name": "g", "rules": [{"alert": "A", "expr": "up", "sevrity": "x"}]}]},
+    }
+    findings = validate_manifests([rule])
+    assert [f.path for f in findings] == ["spec.groups[0].rules[0].sevrity"]
+
+
+def test_an_operator_type_error_is_reported():
+    monitor = {**MONITOR, "spec": {"selector": {}, "endpoints": "http"}}
+    findings = validate_manifests([monitor])
+    assert findings and all(f.severity == "error" for f in findings)
+    assert any(f.path.startswith("spec.endpoints") for f in findings)
+
+
+def test_an_unknown_custom_resource_only_warns():
+    widget = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}
+    findings = validate_manifests([widget])
+    assert [(f.severity, f.ref) for f in findings] == [("warning", "Widget/w")]
+
+
+def test_a_manifest_without_name_is_an_error():
+    findings = validate_manifests([{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}])
+    assert findings[0].message == "missing required fields: metadata.name"
