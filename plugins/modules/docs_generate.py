@@ -21,7 +21,7 @@ description:
     documents that say what was not recorded.
   - Every fact is redacted before rendering; a kubeconfig appears as its path, never its content.
   - Idempotent; a document is written only when its text changed, and the documents hold no time of
-    rendering, so unchanged inputs leave every file untouched and return RV(ignore:changed=false).
+    rendering, so unchanged inputs leave every file untouched and return C(changed=false).
   - With an LLM provider configured (the C(llm_*) options), README.md starts with a summary marked
     as generated; without one, or when the provider fails, the documents are complete without it.
 author:
@@ -71,7 +71,7 @@ attributes:
     support: full
     description: Shows the changed documents.
 notes:
-  - Runs on the controller (C(connection: local)).
+  - "Runs on the controller (C(connection: local))."
 """
 
 EXAMPLES = r"""

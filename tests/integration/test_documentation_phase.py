@@ -36,7 +36,7 @@ def test_a_failed_documentation_phase_completes_with_warnings(playbook_runner, t
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("the documents cannot go below a file")
 
-    outcome = run_phase(playbook_runner, tmp_path, agentic_docs_dir=str(blocker / "docs"))
+    outcome = run_phase(playbook_runner, tmp_path, documentation_dir=str(blocker / "docs"))
 
     workflow = outcome["workflow"]
     assert workflow["status"] == "COMPLETED_WITH_WARNINGS"

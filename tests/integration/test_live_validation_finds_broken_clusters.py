@@ -16,7 +16,7 @@ from ansible_collections.agentic.k8s.plugins.module_utils.validation.agent impor
 )
 from ansible_collections.agentic.k8s.plugins.module_utils.validation.settings import ValidationSettings
 from tests.support.cluster_objects import event, node, pod, rbac_binding
-from tests.support.prometheus_servers import free_port
+from tests.support.llm_server import free_loopback_port as free_port
 
 REPO = Path(__file__).resolve().parents[2]
 LIVE = ["nodes", "pods", "networking", "security"]

@@ -11,7 +11,8 @@ from ansible_collections.agentic.k8s.plugins.module_utils.validation.endpoints i
     url_fetch,
 )
 from ansible_collections.agentic.k8s.plugins.module_utils.validation.models import Severity
-from tests.support.prometheus_servers import DOWN_JOB, free_port
+from tests.support.llm_server import free_loopback_port as free_port
+from tests.support.prometheus_servers import DOWN_JOB
 
 
 def test_a_down_scrape_target_is_reported_with_its_error(loopback_monitoring):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.grafana_health import FakeGrafana
+from tests.support.llm_server import free_loopback_port as free_port
 
 STARTUP_DEADLINE_S = 30.0
 DOWN_JOB = "unreachable-exporter"
@@ -35,12 +35,6 @@ class LoopbackMonitoring:
     alertmanager_url: str
     node_exporter_url: str
     down_instance: str
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _binary(name: str) -> str:

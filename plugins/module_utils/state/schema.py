@@ -17,10 +17,13 @@ class Dialect:
     timestamp: str
     json: str
     lock_row: str
+    json_is_text: bool
 
 
-SQLITE = Dialect("sqlite", "INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT", "TEXT", "")
-POSTGRES = Dialect("postgres", "BIGSERIAL PRIMARY KEY", "TIMESTAMPTZ", "JSONB", " FOR UPDATE")
+SQLITE = Dialect("sqlite", "INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT", "TEXT", "", json_is_text=True)
+POSTGRES = Dialect(
+    "postgres", "BIGSERIAL PRIMARY KEY", "TIMESTAMPTZ", "JSONB", " FOR UPDATE", json_is_text=False
+)
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (

@@ -75,15 +75,16 @@ def _encode(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _decode(row: dict[str, Any]) -> dict[str, Any]:
+def _decode(row: dict[str, Any], json_is_text: bool) -> dict[str, Any]:
+    """A row as plain Python: JSON parsed (SQLite stores text), timestamps ISO 8601 UTC."""
     decoded = {}
     for key, value in row.items():
-        decoded[key] = _decode_value(key, value)
+        decoded[key] = _decode_value(key, value, json_is_text)
     return decoded
 
 
-def _decode_value(key: str, value: Any) -> Any:
-    if key in JSON_COLUMNS and isinstance(value, str):
+def _decode_value(key: str, value: Any, json_is_text: bool) -> Any:
+    if json_is_text and key in JSON_COLUMNS and isinstance(value, str):
         return json.loads(value)
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat(timespec="microseconds")
@@ -111,7 +112,8 @@ class SqlStore(StateStore):
         return cursor
 
     def _rows(self, cursor: Any, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return [_decode(dict(row)) for row in self._execute(cursor, sql, params).fetchall()]
+        rows = self._execute(cursor, sql, params).fetchall()
+        return [_decode(dict(row), self.dialect.json_is_text) for row in rows]
 
     def _lock_schema(self, cursor: Any) -> None:
         """Serialise migrations (SQLite's write transaction already does)."""

@@ -14,7 +14,7 @@ options:
   secret: {type: str, description: A no_log parameter.}
   llm_usage: {type: list, elements: dict, default: [], description: Returned as the result's llm_usage.}
   fail: {type: bool, default: false, description: Fail with a message naming O(message).}
-  succeed_after: {type: int, default: 0, description: Fail until called this many times (counted in O(counter)).}
+  succeed_after: {type: int, default: 0, description: Fail until called this many times (see O(counter)).}
   counter: {type: path, description: The file counting calls for O(succeed_after).}
   sleep: {type: float, default: 0, description: Seconds to sleep before answering.}
 author: agentic.k8s maintainers
@@ -52,7 +52,11 @@ def main() -> None:
     if params["fail"]:
         module.fail_json(msg=f"probe failed: {params['message']}", logs=logs)
     module.exit_json(
-        changed=False, echo=params["message"], payload=params["payload"], logs=logs, llm_usage=params["llm_usage"]
+        changed=False,
+        echo=params["message"],
+        payload=params["payload"],
+        logs=logs,
+        llm_usage=params["llm_usage"],
     )
 
 
