@@ -52,7 +52,7 @@ def test_workflow_gates_apply_behind_an_approval_node():
     for template in templates.values():
         assert template["playbook"] == "playbooks/site.yml"
         assert (REPO / template["playbook"]).exists()
-        assert template["extra_vars"]["terraform_backend"]["type"] != "local"
+        assert template["extra_vars"]["infrastructure_backend"] in {"s3", "azurerm", "gcs", "pg"}
 
 
 def test_credential_type_injects_the_postgres_store_and_keeps_secrets_secret():
@@ -91,18 +91,18 @@ def test_awx_mode_refuses_to_start_with_local_state(playbook_runner, agentic_hom
     result = playbook_runner("playbooks/site.yml", {"platform": "eks", "awx_job_id": 42})
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "terraform_backend" in output
+    assert 'infrastructure_backend: \\"local\\" is not remote' in output
     assert "ephemeral" in output
     assert "allowed: postgres" in output
-    assert not (agentic_home / "workflows").exists()
+    assert not (agentic_home / "clusters").exists()
 
 
 def test_awx_mode_names_only_what_is_missing(playbook_runner, agentic_home):
     result = playbook_runner(
         "playbooks/site.yml",
-        {"platform": "eks", "awx_job_id": 42, "terraform_backend": {"type": "s3", "config": {"bucket": "b"}}},
+        {"platform": "eks", "awx_job_id": 42, "infrastructure_backend": "s3"},
     )
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "terraform_backend:" not in output
+    assert "infrastructure_backend:" not in output
     assert "allowed: postgres" in output

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, generate_latest, push_to_gateway
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric, SummaryMetricFamily
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..common.errors import AgenticError, InputError
 from ..common.home import atomic_write_text
@@ -29,10 +29,26 @@ HELP = {
 
 
 class Sample(BaseModel):
+    """A counter or gauge sample ``{labels, value}``, or a summary ``{labels, count, sum, max}``
+    (workflow_info's durations and latencies; Prometheus summaries carry count and sum)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     labels: dict[str, str] = Field(default_factory=dict)
-    value: float
+    value: float | None = None
+    count: int | None = Field(default=None, ge=0)
+    sum: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _value_or_summary(self) -> Sample:
+        if (self.value is None) == (self.count is None or self.sum is None):
+            raise ValueError("a sample has either a value, or a count and a sum")
+        return self
+
+    @property
+    def is_summary(self) -> bool:
+        return self.value is None
 
     @field_validator("labels", mode="before")
     @classmethod
@@ -89,15 +105,25 @@ class SamplesCollector:
 
 
 def metric_family(name: str, samples: Sequence[Sample]) -> Metric:
+    """Summaries for ``{count, sum}`` samples, counters for ``*_total`` names, gauges otherwise."""
     label_names = sorted({key for sample in samples for key in sample.labels})
+    if any(sample.is_summary for sample in samples):
+        summary = SummaryMetricFamily(name, HELP[name], labels=label_names)
+        for sample in samples:
+            summary.add_metric(_label_values(sample, label_names), sample.count or 0, sample.sum or 0.0)
+        return summary
     if name.endswith(COUNTER_SUFFIX):
         base_name = name.removesuffix(COUNTER_SUFFIX)
         family: Metric = CounterMetricFamily(base_name, HELP[name], labels=label_names)
     else:
         family = GaugeMetricFamily(name, HELP[name], labels=label_names)
     for sample in samples:
-        family.add_metric([sample.labels.get(key, "") for key in label_names], sample.value)
+        family.add_metric(_label_values(sample, label_names), sample.value)
     return family
+
+
+def _label_values(sample: Sample, label_names: list[str]) -> list[str]:
+    return [sample.labels.get(key, "") for key in label_names]
 
 
 def registry_of(metrics: Mapping[str, Sequence[Sample]]) -> CollectorRegistry:
