@@ -47,6 +47,7 @@ def test_a_run_records_its_workflow_executions_llm_calls_and_events(recording: R
         "nodes": 3,
         "api_key": "**REDACTED**",
         "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/abc",
+        "note": "nothing to note",
     }
     assert [
         (c["provider"], c["prompt_tokens"], c["completion_tokens"], c["cached"]) for c in plan["llm_calls"]

@@ -63,8 +63,12 @@ class PostgresServer:
             "start",
         )
 
+    def stop_argv(self) -> list[str]:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return [*prefix, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"]
+
     def stop(self) -> None:
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+        subprocess.run(self.stop_argv(), capture_output=True, text=True, timeout=60, check=True)
 
     def create_database(self) -> str:
         import psycopg
