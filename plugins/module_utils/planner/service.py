@@ -14,7 +14,7 @@ from ..llm.settings import LLMSettings
 from .catalog import Catalog, load_catalog
 from .models import Finding, Optimisation, Plan, PlanInputs, parse_inputs
 from .optimise import optimise_plan
-from .sizing import build_plan
+from .sizing import build_plan, platform_of
 from .store import (
     PLAN_FILE,
     StoredPlan,
@@ -57,6 +57,7 @@ def plan_cluster(request: PlanRequest, settings: LLMSettings | None, check_mode:
         )
     catalog = load_catalog(request.catalog_file)
     inputs = parse_inputs(request.inputs)
+    platform_of(inputs, catalog)
     plan_path = cluster_plan_path(request.home, request.cluster_key)
     stored = None if request.replan else load_stored_plan(plan_path)
     logs = [f"catalog {request.catalog_file} (prices as of {catalog.prices_as_of})"]
