@@ -10,8 +10,6 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +44,7 @@ def running_emulator(home: Path) -> Emulator | None:
         return None
     recorded = json.loads(state_path.read_text(encoding="utf-8"))
     emulator = Emulator(pid=int(recorded["pid"]), port=int(recorded["port"]))
-    if _process_alive(emulator.pid) and _answers(emulator.endpoint):
+    if _process_alive(emulator.pid) and _answers(emulator):
         return emulator
     state_path.unlink(missing_ok=True)
     return None
@@ -127,11 +125,18 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _answers(endpoint: str) -> bool:
+def _answers(emulator: Emulator) -> bool:
+    """The recorded pid is a moto server and its port accepts connections (no data is dumped)."""
     try:
-        with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
+        cmdline = Path(f"/proc/{emulator.pid}/cmdline").read_bytes()
+    except OSError:
+        cmdline = b"moto_server"
+    if b"moto_server" not in cmdline:
+        return False
+    try:
+        with socket.create_connection(("127.0.0.1", emulator.port), timeout=2):
+            return True
+    except OSError:
         return False
 
 
@@ -143,7 +148,7 @@ def _wait_ready(emulator: Emulator, process: subprocess.Popen, log_path: Path) -
                 f"The sandbox emulator exited with code {process.returncode}; see {log_path}",
                 log_path=str(log_path),
             )
-        if _answers(emulator.endpoint):
+        if _answers(emulator):
             return
         time.sleep(0.2)
     _terminate(process.pid)

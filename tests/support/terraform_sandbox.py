@@ -1,0 +1,89 @@
+"""Fixtures for Terraform against the sandbox's AWS emulator (moto server): one emulator and one
+home per test session, requests for tf_provision, and a look into the emulator for the resources
+tagged with a cluster key."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from ansible_collections.agentic.k8s.plugins.module_utils.sandbox import emulator
+from ansible_collections.agentic.k8s.plugins.module_utils.terraform.models import ProvisionRequest
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures" / "terraform"
+PLUGIN_DIR = Path(os.environ.get("AGENTIC_K8S_TF_PLUGIN_DIR", "/opt/tf-plugins"))
+REGION = "us-east-1"
+SMALL_PLAN: dict[str, Any] = {
+    "kubernetes_version": "1.31",
+    "zones": ["us-east-1a", "us-east-1b", "us-east-1c"],
+    "node_groups": [
+        {"name": "general", "instance_type": "t3.medium", "min_size": 1, "desired_size": 2, "max_size": 3}
+    ],
+}
+
+
+@pytest.fixture(scope="session")
+def sandbox_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A home folder shared by the session's Terraform tests; its emulator is stopped at the end."""
+    if shutil.which("terraform") is None or not PLUGIN_DIR.is_dir():
+        pytest.skip("terraform or the aws provider mirror is not installed")
+    home = tmp_path_factory.mktemp("terraform-home")
+    yield home
+    emulator.stop_emulator(home)
+
+
+@pytest.fixture(scope="session")
+def sandbox_endpoint(sandbox_home: Path) -> str:
+    return emulator.ensure_emulator(sandbox_home).endpoint
+
+
+def sandbox_request(home: Path, **fields: Any) -> ProvisionRequest:
+    """A sandbox tf_provision request on the plugin mirror; ``fields`` override the defaults."""
+    defaults: dict[str, Any] = {
+        "platform": "eks",
+        "cluster_env": "test",
+        "region": REGION,
+        "home": home,
+        "modules_path": REPO / "terraform",
+        "templates_path": REPO / "templates" / "terraform",
+        "plugin_dir": PLUGIN_DIR,
+        "sandbox": True,
+        "plan": SMALL_PLAN,
+        "timeout_s": 600,
+    }
+    return ProvisionRequest(**{**defaults, **fields})
+
+
+def aws_client(endpoint: str, service: str):
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="sandbox",
+        aws_secret_access_key="sandbox",
+    )
+
+
+def tagged_in_emulator(endpoint: str, cluster_key: str) -> list[str]:
+    """Ids of the emulator's EC2 resources, EKS clusters and IAM roles tagged with ``cluster_key``."""
+    ec2 = aws_client(endpoint, "ec2")
+    tags = ec2.describe_tags(Filters=[{"Name": "tag:agentic:cluster", "Values": [cluster_key]}])["Tags"]
+    found = [tag["ResourceId"] for tag in tags]
+    eks = aws_client(endpoint, "eks")
+    for name in eks.list_clusters()["clusters"]:
+        cluster = eks.describe_cluster(name=name)["cluster"]
+        if cluster.get("tags", {}).get("agentic:cluster") == cluster_key:
+            found.append(cluster["arn"])
+    iam = aws_client(endpoint, "iam")
+    for role in iam.list_roles()["Roles"]:
+        role_tags = iam.list_role_tags(RoleName=role["RoleName"])["Tags"]
+        if {"Key": "agentic:cluster", "Value": cluster_key} in role_tags:
+            found.append(role["Arn"])
+    return found
