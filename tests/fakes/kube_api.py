@@ -10,6 +10,9 @@ Seed objects and pod logs with :meth:`FakeKubeApi.seed` and :meth:`FakeKubeApi.s
 There is no controller: a created Job stays unfinished unless ``job_runner`` is set, a function
 ``(api, job) -> (succeeded, log)`` standing in for the Job controller and the kubelet: the fake
 then records the Job's status and one pod (labelled ``job-name``) with that log.
+The service proxy (``/api/v1/namespaces/<ns>/services/<name>:<port>/proxy/...``) forwards GETs to
+the URL registered in ``service_proxies[(ns, name, port)]`` (a real server on loopback), else
+answers 503 "no endpoints available", as an API server does for a Service without endpoints.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import json
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -65,6 +70,10 @@ BUILTIN_KINDS = (
     Kind("rbac.authorization.k8s.io/v1", "clusterrolebindings", "ClusterRoleBinding", False),
     Kind("apiextensions.k8s.io/v1", "customresourcedefinitions", "CustomResourceDefinition", False),
 )
+_SERVICE_PROXY = re.compile(
+    r"^/api/v1/namespaces/(?P<namespace>[^/]+)/services/(?P<service>[^/:]+):(?P<port>[^/]+)/proxy(?P<rest>/.*)?$"
+)
+PROXY_TIMEOUT_S = 10
 _PATH = re.compile(r"^/(?:api/(?P<core>v1)|apis/(?P<group>[^/]+)/(?P<version>[^/]+))(?P<rest>(?:/[^/]+)*)$")
 
 
@@ -114,6 +123,7 @@ class FakeKubeApi:
         self._versions = itertools.count(1)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
+        self.service_proxies: dict[tuple[str, str, str], str] = {}
         self.job_runner: Callable[[FakeKubeApi, dict[str, Any]], tuple[bool, str]] | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -181,12 +191,34 @@ class FakeKubeApi:
     def handle(self, method: str, url: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:
         parts = urlsplit(url)
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        proxied = _SERVICE_PROXY.match(parts.path)
+        if proxied and method == "GET":
+            with self._lock:
+                self.requests.append((method, parts.path))
+            return self._proxy(proxied, parts.query)
         with self._lock:
             self.requests.append((method, parts.path))
             try:
                 return 200, self._route(method, parts.path.rstrip("/") or "/", query, headers, body)
             except FakeApiError as error:
                 return error.code, error.status()
+
+    def _proxy(self, proxied: re.Match, query: str) -> tuple[int, Any]:
+        """Forward a service-proxy GET to the registered loopback server, outside the lock."""
+        namespace, service, port = proxied["namespace"], proxied["service"], proxied["port"]
+        base_url = self.service_proxies.get((namespace, service, port))
+        if base_url is None:
+            error = FakeApiError(503, "ServiceUnavailable", f'no endpoints available for service "{service}"')
+            return error.code, error.status()
+        url = base_url.rstrip("/") + (proxied["rest"] or "/") + (f"?{query}" if query else "")
+        try:
+            with urllib.request.urlopen(url, timeout=PROXY_TIMEOUT_S) as response:
+                return response.status, _TextBody(response.read().decode())
+        except urllib.error.HTTPError as error:
+            return error.code, _TextBody(error.read().decode())
+        except OSError as error:
+            failure = FakeApiError(503, "ServiceUnavailable", f"error trying to reach service: {error}")
+            return failure.code, failure.status()
 
     def _route(self, method: str, path: str, query: dict, headers: dict, body: bytes) -> Any:
         if method == "GET" and path in ("/version", "/api", "/apis"):

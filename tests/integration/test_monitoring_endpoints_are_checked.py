@@ -1,8 +1,9 @@
 """The endpoint checks against a REAL Prometheus, node-exporter and Alertmanager on loopback,
-and the named Grafana fake."""
+and the named Grafana fake; directly by URL and through the (fake) API server's service proxy."""
 
 from __future__ import annotations
 
+from ansible_collections.agentic.k8s.plugins.module_utils.kube.client import KubeClient
 from ansible_collections.agentic.k8s.plugins.module_utils.validation.endpoints import (
     check_alertmanager,
     check_endpoints,
@@ -10,7 +11,9 @@ from ansible_collections.agentic.k8s.plugins.module_utils.validation.endpoints i
     check_prometheus,
     url_fetch,
 )
+from ansible_collections.agentic.k8s.plugins.module_utils.validation.live import endpoints_check
 from ansible_collections.agentic.k8s.plugins.module_utils.validation.models import Severity
+from ansible_collections.agentic.k8s.plugins.module_utils.validation.settings import parse_settings
 from tests.support.llm_server import free_loopback_port as free_port
 from tests.support.prometheus_servers import DOWN_JOB
 
@@ -57,3 +60,35 @@ def test_an_unreachable_alertmanager_is_critical_with_the_connection_error():
     assert findings[0].severity is Severity.CRITICAL
     assert findings[0].evidence["status"] is None
     assert "Connection refused" in findings[0].evidence["error"]
+
+
+def test_services_are_reached_through_the_api_servers_service_proxy(kube_fake, loopback_monitoring):
+    kube_fake.api.service_proxies[("monitoring", "prometheus-operated", "9090")] = (
+        loopback_monitoring.prometheus_url
+    )
+    kube_fake.api.service_proxies[("monitoring", "alertmanager-operated", "9093")] = (
+        loopback_monitoring.alertmanager_url
+    )
+    settings = parse_settings(
+        {
+            "endpoints": {
+                "prometheus": {"service": "prometheus-operated"},
+                "alertmanager": {"service": "alertmanager-operated"},
+                "grafana": {"service": "grafana"},
+            },
+            "timeout_s": 5,
+        }
+    )
+
+    with KubeClient(str(kube_fake.kubeconfig), timeout_s=5) as client:
+        findings = endpoints_check(client, settings)
+
+    assert sorted((f.severity, f.evidence.get("job") or f.evidence.get("service")) for f in findings) == [
+        (Severity.CRITICAL, "Grafana"),
+        (Severity.WARNING, DOWN_JOB),
+    ]
+    grafana = next(f for f in findings if f.evidence.get("service") == "Grafana")
+    assert grafana.evidence["status"] == 503 and "no endpoints available" in grafana.evidence["error"]
+    assert ("GET", "/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/query") in (
+        kube_fake.api.requests
+    )

@@ -62,6 +62,21 @@ class PhaseSpan(BaseModel):
     status: str
 
 
+FACT_KEYS = frozenset(
+    {
+        "mode",
+        "score",
+        "status",
+        "findings",
+        "checks_run",
+        "checks_skipped",
+        "check_scores",
+        "report",
+        "diagnosis",
+    }
+)
+
+
 class HealthReport(BaseModel):
     """The ``agentic_health`` fact (docs/contracts.md) plus what the report files show."""
 
@@ -80,3 +95,7 @@ class HealthReport(BaseModel):
     generated_at: str = ""
     timeline: list[PhaseSpan] = Field(default_factory=list)
     attempts: int = 1
+
+    def as_fact(self) -> dict[str, Any]:
+        """The ``agentic_health`` fact: the contract's keys (plus ``check_scores``), JSON-ready."""
+        return self.model_dump(mode="json", include=set(FACT_KEYS))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..common.errors import AgenticError
 
 LIVE_CHECK_NAMES = ("nodes", "pods", "endpoints", "networking", "security")
 STATIC_CHECK_NAMES = ("manifests", "plan")
@@ -79,3 +81,15 @@ class ValidationSettings(_Strict):
             for name, endpoint in endpoints.items()
             if endpoint.url or endpoint.service
         }
+
+
+def parse_settings(values: dict[str, Any]) -> ValidationSettings:
+    """``ValidationSettings`` from module parameters; bad input names every field at fault."""
+    try:
+        return ValidationSettings.model_validate(values)
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+            for problem in error.errors()
+        ]
+        raise AgenticError("invalid validation options: " + "; ".join(problems), problems=problems) from error
