@@ -32,7 +32,11 @@ def test_survey_offers_exactly_the_choices_of_the_workflow_inputs():
     for variable in ("platform", "cluster_env"):
         assert questions[variable]["choices"] == options[variable]["choices"]
     assert {"cluster_name", "region"} <= set(questions)
-    assert questions["node_count"]["min"] >= 1
+    planner = yaml.safe_load((REPO / "roles" / "planner" / "meta" / "argument_specs.yml").read_text())
+    planner_options = planner["argument_specs"]["main"]["options"]
+    for variable in ("planner_instance_type", "planner_desired_nodes"):
+        assert variable in planner_options
+    assert questions["planner_desired_nodes"]["min"] >= 1
 
 
 def test_workflow_gates_apply_behind_an_approval_node():

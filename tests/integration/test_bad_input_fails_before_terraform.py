@@ -17,7 +17,12 @@ BAD_INPUTS = [
     pytest.param(
         {"platform": "gke", "region": "us-east-1"}, "region", "a GCP region", id="aws-region-for-gke"
     ),
-    pytest.param({"platform": "eks", "node_count": -1}, "node_count", "", id="negative-node-count"),
+    pytest.param(
+        {"platform": "eks", "planner_desired_nodes": -1},
+        "planner_desired_nodes",
+        "",
+        id="negative-node-count",
+    ),
 ]
 
 
