@@ -88,3 +88,4 @@ def test_rollback_phase_failure_with_rollback_false_keeps_resources(playbook_run
     assert ran == ["provisioning"]
     assert "Nothing was destroyed: rollback=false was given." in result.stdout
     assert "ended FAILED" in result.stdout
+    assert "is undefined" not in result.stdout + result.stderr
