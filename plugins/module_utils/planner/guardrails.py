@@ -6,7 +6,7 @@ every invariant of the rules still holds in the optimised plan."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,7 +38,7 @@ class PlanSuggestion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     field: str = Field(max_length=40)
-    value: str | int = Field()
+    value: Annotated[str, Field(max_length=40)] | int
     reason: str = Field(max_length=160)
 
 
