@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..common.errors import AgenticError, InputError
 from ..common.runner import run_command
@@ -17,7 +17,7 @@ from .apply import ApplyOutcome, apply_stack
 from .helm import HelmTarget
 from .render import RenderedFiles, pending_changes, rendered_files, stale_files, to_yaml, write_changes
 from .rules import rule_groups
-from .spec import MonitoringSpec
+from .spec import MonitoringSpec, input_error
 from .stack import DesiredState, desired_state
 from .validate import validate_manifests
 
@@ -37,6 +37,22 @@ class MonitoringRequest(BaseModel):
     diff: bool = False
     helm_timeout_s: int = Field(600, ge=30, le=7200)
     api_timeout_s: float = Field(30.0, gt=0, le=600)
+
+
+_REQUEST_ALLOWED = {
+    "mode": "render, apply",
+    "dest": "a folder path",
+    "helm_timeout_s": "an integer from 30 to 7200 (seconds)",
+    "api_timeout_s": "a number of seconds above 0, at most 600",
+}
+
+
+def build_request(**options: Any) -> MonitoringRequest:
+    """The request from module options; bad input raises InputError naming the field."""
+    try:
+        return MonitoringRequest(**options)
+    except ValidationError as error:
+        raise input_error(error, options, _REQUEST_ALLOWED) from error
 
 
 def run_monitoring(spec: MonitoringSpec, request: MonitoringRequest) -> dict[str, Any]:

@@ -36,7 +36,7 @@ _ALLOWED = {
     "storage_gib": "an integer from 1 to 65536",
     "prometheus_cpu_request": "a CPU quantity such as 500m or 2",
     "prometheus_memory_request": "a memory quantity such as 2Gi or 512Mi",
-    "runbook_base_url": "an http(s) URL",
+    "runbook_base_url": "an http(s) or file URL",
     "pushgateway_target": "empty or host:port",
     "gitops_repo_url": "empty or a Git URL",
 }
@@ -58,7 +58,7 @@ class MonitoringSpec(BaseModel):
     prometheus_cpu_request: str = Field("500m", pattern=CPU_QUANTITY)
     prometheus_memory_request: str = Field("2Gi", pattern=MEMORY_QUANTITY)
     storage_class: str = ""
-    runbook_base_url: str = Field("https://example.invalid/RUNBOOK.md", pattern=r"^https?://")
+    runbook_base_url: str = Field("https://example.invalid/RUNBOOK.md", pattern=r"^(https?|file)://")
     grafana_admin_secret: str = Field("agentic-grafana-admin", pattern=DNS_LABEL)
     pushgateway_target: str = Field("", pattern=r"^$|^[A-Za-z0-9.\-]+:[0-9]{1,5}$")
     gitops_repo_url: str = Field("", pattern=r"^$|^(https://|ssh://|git@)")
@@ -109,6 +109,11 @@ def build_spec(params: Mapping[str, Any], plan: Mapping[str, Any] | None = None)
     try:
         return MonitoringSpec(**values)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "?"
-        raise InputError(field, values.get(field), _ALLOWED.get(field, first["msg"])) from error
+        raise input_error(error, values, _ALLOWED) from error
+
+
+def input_error(error: ValidationError, values: Mapping[str, Any], allowed: Mapping[str, str]) -> InputError:
+    """The first problem of a pydantic error as an InputError naming the field and what is allowed."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "?"
+    return InputError(field, values.get(field), allowed.get(field, first["msg"]))

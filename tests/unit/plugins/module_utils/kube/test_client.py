@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from ansible_collections.agentic.k8s.plugins.module_utils.kube.client import (
@@ -77,13 +75,13 @@ def test_apply_into_a_missing_namespace_names_it(client):
 
 
 def test_custom_resource_is_served_once_its_crd_is_established(client, kube_fake):
-    kube_fake.api.crd_establish_delay_s = 0.3
+    kube_fake.api.crd_established_after_reads = 3
     with pytest.raises(KubeError, match="does not serve Widget"):
         client.resource("example.com/v1", "Widget")
     client.apply(CRD)
-    started = time.monotonic()
-    client.wait_crds_established(["widgets.example.com"], timeout_s=5, poll_s=0.05)
-    assert time.monotonic() - started >= 0.2
+    client.wait_crds_established(["widgets.example.com"], timeout_s=5, poll_s=0.01)
+    crd_reads = [p for m, p in kube_fake.api.requests if m == "GET" and p.endswith("/widgets.example.com")]
+    assert len(crd_reads) == 4
     widget = {
         "apiVersion": "example.com/v1",
         "kind": "Widget",
