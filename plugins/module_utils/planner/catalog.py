@@ -37,6 +37,8 @@ class Limits(_Data):
     max_nodes_per_group: int = Field(ge=1, le=1000)
     min_disk_gib: int = Field(ge=1)
     max_disk_gib: int = Field(ge=1)
+    min_zones: int = Field(default=1, ge=1, le=3)
+    """The fewest zones the platform accepts (EKS wants subnets in at least two)."""
 
 
 class PlatformCatalog(_Data):

@@ -177,6 +177,9 @@ def choose_zones(inputs: PlanInputs, platform: PlatformCatalog, rule: EnvRule, l
     reason = f"{inputs.cluster_env} spreads over {rule.zones} zone(s)"
     if inputs.ha and wanted < 3:
         wanted, reason = 3, "high availability was requested: one zone may fail"
+    if wanted < platform.limits.min_zones:
+        wanted = platform.limits.min_zones
+        reason = f"{platform.display_name} needs subnets in at least {wanted} zones"
     if inputs.ha is False and rule.ha:
         ledger.find(
             "warning", "HA_REQUIRED", f"{inputs.cluster_env} is always highly available; ha=false is ignored"

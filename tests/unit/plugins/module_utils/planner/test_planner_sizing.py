@@ -51,7 +51,7 @@ def test_prod_spreads_over_three_zones_with_at_least_three_nodes(catalog, platfo
     assert_plan_within_rules(plan, catalog)
 
 
-@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("platform", [platform for platform in PLATFORMS if platform != "eks"])
 def test_dev_may_use_one_zone_and_one_node(catalog, platform):
     plan = build_plan(
         plan_inputs(platform, "dev", expected_pods=5, cpu_request_cores=0.5, memory_request_gib=1), catalog
@@ -62,6 +62,16 @@ def test_dev_may_use_one_zone_and_one_node(catalog, platform):
     assert (group.min_size, group.desired_size) == (1, 1)
     assert "SINGLE_NODE" in codes(plan)
     assert plan.control_plane.audit_logs is False
+    assert_plan_within_rules(plan, catalog)
+
+
+def test_eks_needs_two_zones_even_in_dev(catalog):
+    plan = build_plan(
+        plan_inputs("eks", "dev", expected_pods=5, cpu_request_cores=0.5, memory_request_gib=1), catalog
+    )
+
+    assert len(plan.zones) == 2
+    assert plan.node_groups[0].min_size >= 2
     assert_plan_within_rules(plan, catalog)
 
 
@@ -76,7 +86,7 @@ def test_prod_refuses_ha_false_with_a_finding(catalog):
     assert "HA_REQUIRED" in codes(plan)
 
 
-@pytest.mark.parametrize(("pods", "nodes"), [(62, 2), (63, 3)])
+@pytest.mark.parametrize(("pods", "nodes"), [(62, 2), (63, 4)])
 def test_pod_capacity_boundary(catalog, pods, nodes):
     usable = catalog.platforms["eks"].instance_types["t3.large"].max_pods - SYSTEM_PODS_PER_NODE
     assert usable * 2 == 62
@@ -88,6 +98,7 @@ def test_pod_capacity_boundary(catalog, pods, nodes):
         cpu_request_cores=0.1,
         memory_request_gib=0.1,
     )
+    # EKS spreads even dev over two zones, so desired rounds up to a multiple of two.
     assert build_plan(inputs, catalog).node_groups[0].desired_size == nodes
 
 
@@ -105,7 +116,7 @@ def test_desired_grows_with_requests_and_stays_a_multiple_of_the_zones(catalog):
 def test_cheapest_fitting_instance_type_respects_the_prod_memory_floor(catalog):
     plan = build_plan(plan_inputs("eks", "prod"), catalog)
     assert plan.node_groups[0].memory_gib >= 8
-    dev = build_plan(plan_inputs("eks", "dev"), catalog)
+    dev = build_plan(plan_inputs("k3s", "dev"), catalog)
     assert dev.node_groups[0].instance_type == "t3.medium"
 
 
