@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from tests.support.terraform_sandbox import PLUGIN_DIR, tagged_in_emulator
 
 AGENT_MODULES = ("llm_plan", "tf_provision", "monitoring_stack", "cluster_validate", "docs_generate")
 WORKFLOW_TIMEOUT_S = 900
+WORKFLOW_LINE = re.compile(r"Workflow ([a-z0-9][-a-z0-9]*[a-z0-9]):")
 
 
 @dataclass
@@ -39,7 +41,9 @@ class SandboxSession:
     def site(self, extra_vars: Mapping[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
         return self.playbook("playbooks/site.yml", {"platform": "eks", "sandbox": True, **extra_vars}, *args)
 
-    def playbook(self, playbook: str, extra_vars: Mapping[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
+    def playbook(
+        self, playbook: str, extra_vars: Mapping[str, Any], *args: str
+    ) -> subprocess.CompletedProcess[str]:
         return run_playbook(playbook, self.home, extra_vars, *args, env=self.env, timeout=WORKFLOW_TIMEOUT_S)
 
     def start_site(self, extra_vars: Mapping[str, Any], log: Path) -> subprocess.Popen:
@@ -57,7 +61,9 @@ class SandboxSession:
             )
 
     def workflows(self, workflow_id: str | None = None) -> list[dict[str, Any]]:
-        return read_workflows(StoreSettings(backend="sqlite"), self.home, workflow_id=workflow_id)["workflows"]
+        return read_workflows(StoreSettings(backend="sqlite"), self.home, workflow_id=workflow_id)[
+            "workflows"
+        ]
 
     def workflow(self, workflow_id: str) -> dict[str, Any]:
         (workflow,) = self.workflows(workflow_id)
@@ -73,12 +79,10 @@ class SandboxSession:
 
 
 def workflow_id_of(result: subprocess.CompletedProcess[str]) -> str:
-    """The workflow id the finalize report printed (``Workflow <id>: <STATUS>``)."""
-    for line in result.stdout.splitlines():
-        line = line.strip().strip('",')
-        if line.startswith("Workflow ") and ":" in line:
-            return line.split()[1].rstrip(":")
-    raise AssertionError(f"no workflow id in the output:\n{result.stdout[-3000:]}")
+    """The workflow id the run's report printed (``Workflow <id>: ...``)."""
+    found = WORKFLOW_LINE.search(result.stdout)
+    assert found, f"no workflow id in the output:\n{result.stdout[-3000:]}"
+    return found.group(1)
 
 
 def executions_by_agent(workflow: Mapping[str, Any], attempt: int | None = None) -> dict[str, list[dict]]:
