@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Sets up (scripts/setup.sh) and runs the main job: the whole workflow in the sandbox (a local AWS
-# API emulator, no cloud account). Extra arguments go to ansible-playbook, e.g.
+# Sets up (scripts/setup.sh) and runs the main job: the whole workflow for an EKS cluster in the
+# sandbox (a local AWS API emulator, no cloud account), ending with the final report. Running it
+# again changes nothing in Terraform (the cluster's state and accepted plan are reused).
+# The planner uses an LLM when one is configured (LLM_PROVIDER, LLM_BASE_URL, ... in the
+# environment or in .env), else its deterministic rules. Extra arguments go to ansible-playbook:
 #   scripts/run.sh -e platform=k3s
+#   scripts/run.sh -e cluster_env=prod             # stops AWAITING_APPROVAL with the saved plan
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
+# The aws provider from a local filesystem mirror when there is one (air-gapped machines).
+if [[ -z "${AGENTIC_K8S_TF_PLUGIN_DIR:-}" && -d /opt/tf-plugins ]]; then
+  export AGENTIC_K8S_TF_PLUGIN_DIR=/opt/tf-plugins
+fi
 exec ansible-playbook playbooks/site.yml -e sandbox=true -e platform=eks -e cluster_env=dev "$@"
