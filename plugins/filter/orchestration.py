@@ -38,10 +38,10 @@ _value:
   type: dict
 """
 
-from ansible.errors import AnsibleFilterError  # noqa: E402
+from ansible.errors import AnsibleFilterError
 
-from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError  # noqa: E402
-from ansible_collections.agentic.k8s.plugins.module_utils.orchestration.resume import resume_state  # noqa: E402
+from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
+from ansible_collections.agentic.k8s.plugins.module_utils.orchestration.resume import resume_state
 
 
 def resume_state_filter(workflow, phases):

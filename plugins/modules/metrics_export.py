@@ -18,8 +18,9 @@ description:
 options:
   metrics:
     description:
-      - The samples per metric name, C({name: [{labels: {...}, value: number}]}), as
-        M(agentic.k8s.workflow_info) returns them in C(metrics).
+      - "The samples per metric name, as M(agentic.k8s.workflow_info) returns them in C(metrics):
+        counters and gauges C({labels, value}), durations C({labels, count, sum, max})
+        (exported as Prometheus summaries: count and sum)."
       - Names must be those of C(module_utils/state/metrics.py); C(*_total) names are counters,
         the rest gauges.
     type: dict
@@ -35,7 +36,7 @@ options:
     type: str
     default: agentic_k8s
   grouping_key:
-    description: Extra grouping labels of the push (for example C({instance: controller-1})).
+    description: "Extra grouping labels of the push (for example C({instance: controller-1}))."
     type: dict
     default: {}
   timeout:
@@ -84,11 +85,11 @@ logs:
   returned: always
 """
 
-import traceback  # noqa: E402 (Ansible modules put their documentation first)
+import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError  # noqa: E402
+from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
 
 try:
     from ansible_collections.agentic.k8s.plugins.module_utils.metrics_export import export as metrics
