@@ -13,7 +13,7 @@ description:
     result), the first phase that did not complete, the next attempt number, the saved plan file of
     a workflow awaiting approval, and whether the Terraform state existed before attempt 1.
   - Fails on a workflow that is still C(RUNNING).
-positional: _input, phases
+positional: _input, phases, inputs
 options:
   _input:
     description: One entry of M(agentic.k8s.workflow_info)'s C(workflows).
@@ -24,17 +24,21 @@ options:
     type: list
     elements: dict
     required: true
+  inputs:
+    description: This run's inputs (C(agentic_workflow.inputs)), compared with the recorded ones.
+    type: dict
 """
 
 EXAMPLES = r"""
 - name: Take over the completed phases
   ansible.builtin.set_fact:
-    agentic_resume: "{{ previous.workflows[0] | agentic.k8s.resume_state(agentic_phases) }}"
+    resumed: "{{ previous.workflows[0] | agentic.k8s.resume_state(agentic_phases, agentic_workflow.inputs) }}"
 """
 
 RETURN = r"""
 _value:
-  description: C({completed, next_phase, attempt, previous_status, plan_file, state_existed_before}).
+  description:
+    - C({completed, next_phase, attempt, previous_status, plan_file, state_existed_before, changed_inputs}).
   type: dict
 """
 
@@ -44,9 +48,9 @@ from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import A
 from ansible_collections.agentic.k8s.plugins.module_utils.orchestration.resume import resume_state
 
 
-def resume_state_filter(workflow, phases):
+def resume_state_filter(workflow, phases, inputs=None):
     try:
-        return resume_state(workflow, phases)
+        return resume_state(workflow, phases, inputs)
     except AgenticError as error:
         raise AnsibleFilterError(error.message) from error
 

@@ -16,10 +16,16 @@ from ..common.status import ExecutionStatus, WorkflowStatus
 
 RESULT_HOUSEKEEPING_KEYS = frozenset({"changed", "logs", "llm_usage", "invocation", "failed", "msg", "diff"})
 APPROVAL_GATE = "approval"
+IDENTITY_INPUTS = ("platform", "cluster_env", "cluster_name", "region", "sandbox")
+"""The inputs that name the cluster: a resume must repeat them."""
 
 
-def resume_state(workflow: Mapping[str, Any], phases: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """``{completed: {phase: {fact, value}}, next_phase, attempt, plan_file, state_existed_before}``."""
+def resume_state(
+    workflow: Mapping[str, Any], phases: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """``{completed: {phase: {fact, value}}, next_phase, attempt, previous_status, plan_file,
+    state_existed_before, changed_inputs}``; ``changed_inputs`` names the identity inputs that
+    differ between ``inputs`` (this run's) and the recorded ``config``."""
     if workflow.get("status") == WorkflowStatus.RUNNING:
         raise AgenticError(
             f"workflow_id: {workflow.get('workflow_id')!r} is still RUNNING (another run owns it); "
@@ -46,7 +52,15 @@ def resume_state(workflow: Mapping[str, Any], phases: Sequence[Mapping[str, Any]
         "previous_status": workflow.get("status"),
         "plan_file": approved_plan_file(executions, phases) if awaiting else "",
         "state_existed_before": first_attempt_state_existed(executions, phases),
+        "changed_inputs": changed_inputs(workflow.get("config") or {}, inputs),
     }
+
+
+def changed_inputs(recorded: Mapping[str, Any], inputs: Mapping[str, Any] | None) -> list[str]:
+    """The identity inputs recorded for the workflow that this run gives differently."""
+    if inputs is None:
+        return []
+    return [key for key in IDENTITY_INPUTS if key in recorded and recorded[key] != inputs.get(key)]
 
 
 def latest_execution(

@@ -116,3 +116,14 @@ def test_awaiting_approval_without_a_plan_file_is_an_error():
 def test_a_running_workflow_is_not_resumed():
     with pytest.raises(AgenticError, match="still RUNNING"):
         resume_state(workflow("RUNNING"), PHASES)
+
+
+def test_a_resume_must_repeat_the_inputs_that_name_the_cluster():
+    recorded = {
+        **workflow("FAILED"),
+        "config": {"platform": "eks", "cluster_name": "a", "region": "us-east-1"},
+    }
+    same = resume_state(recorded, PHASES, {"platform": "eks", "cluster_name": "a", "region": "us-east-1"})
+    other = resume_state(recorded, PHASES, {"platform": "eks", "cluster_name": "b", "region": "us-east-1"})
+    assert same["changed_inputs"] == []
+    assert other["changed_inputs"] == ["cluster_name"]
