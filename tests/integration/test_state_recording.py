@@ -84,6 +84,16 @@ def test_a_run_records_its_workflow_executions_llm_calls_and_events(recording: R
     ]
     assert events[-1]["message"] == f"workflow {workflow['workflow_id']}: COMPLETED"
 
+    report = json.loads(
+        (recording.home / "workflows" / workflow["workflow_id"] / "report/workflow.json").read_text()
+    )
+    assert report["status"] == "COMPLETED"
+    assert len(report["recorded"]["executions"]) == RECORDED_EXECUTIONS_PER_RUN
+    assert report["metrics"]["agentic_k8s_llm_calls_total"] == [
+        {"labels": {"cached": "false", "model": "gpt-test", "provider": "openai"}, "value": 1},
+        {"labels": {"cached": "true", "model": "gpt-test", "provider": "openai"}, "value": 1},
+    ]
+
 
 def _events(home: Path, workflow_id: str) -> list[dict]:
     lines = (home / "workflows" / workflow_id / "events.jsonl").read_text().splitlines()
