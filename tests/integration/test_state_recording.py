@@ -155,7 +155,7 @@ def test_a_region_of_another_cloud_fails_in_init_and_is_recorded_failed(sqlite_r
 
 def test_a_second_run_of_the_same_workflow_is_a_new_attempt(sqlite_recording: Recording):
     extra = {"platform": "eks", "workflow_id": "eks-dev-resumed1"}
-    for _ in range(2):
+    for _attempt in range(2):
         run = run_playbook(RECORD_PLAYBOOK, sqlite_recording.home, extra, env=sqlite_recording.env)
         assert run.returncode == 0, run.stdout + run.stderr
     [workflow] = sqlite_recording.workflows()
