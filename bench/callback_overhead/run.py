@@ -76,7 +76,7 @@ def base_env(home: Path) -> dict[str, str]:
             "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
             "AGENTIC_K8S_HOME": str(home),
             "AGENTIC_K8S_RECORDED_MODULES": "debug",
-            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.null",
+            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.minimal",
             "ANSIBLE_CALLBACKS_ENABLED": "",
             "ANSIBLE_NOCOLOR": "1",
         }
@@ -186,6 +186,7 @@ def main() -> None:
     parser.add_argument("--no-ara", action="store_true", help="skip installing and measuring ARA")
     arguments = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="agentic-bench-"))
+    os.chmod(scratch, 0o755)  # PostgreSQL runs as user postgres under it
     stop_postgres: Callable[[], None] | None = None
     try:
         home = scratch / "home"
