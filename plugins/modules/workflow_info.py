@@ -133,6 +133,11 @@ workflows:
     - workflow_id: eks-dev-1a2b3c4d
       status: COMPLETED
       attempts: 1
+logs:
+  description: What was read, from which backend.
+  returned: always
+  type: list
+  elements: str
 metrics:
   description:
     - The metrics by name; counters are C({labels, value}) samples, durations
