@@ -69,15 +69,29 @@ def write_playbook(folder: Path) -> Path:
     return playbook
 
 
-def base_env(home: Path) -> dict[str, str]:
+def write_config(folder: Path) -> Path:
+    """This checkout's ansible.cfg without the recorder enabled (variants enable their callback)."""
+    lines = [
+        line.replace("= .collections", f"= {REPO / '.collections'}").replace(
+            "= inventories/", f"= {REPO}/inventories/"
+        )
+        for line in (REPO / "ansible.cfg").read_text().splitlines()
+        if not line.startswith("callbacks_enabled")
+    ]
+    config = folder / "ansible.cfg"
+    config.write_text("\n".join(lines) + "\n")
+    return config
+
+
+def base_env(home: Path, config: Path) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
     env.update(
         {
-            "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+            "ANSIBLE_CONFIG": str(config),
             "AGENTIC_K8S_HOME": str(home),
             "AGENTIC_K8S_RECORDED_MODULES": "debug",
             "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.minimal",
-            "ANSIBLE_CALLBACKS_ENABLED": "",
             "ANSIBLE_NOCOLOR": "1",
         }
     )
@@ -104,7 +118,7 @@ def run_once(variant: Variant, playbook: Path) -> None:
     variant.cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
 
 
-def ara_variants(scratch: Path, home: Path) -> list[Variant]:
+def ara_variants(scratch: Path, env: dict[str, str]) -> list[Variant]:
     """ARA's callback and its baseline, from a temp venv with ansible-core and ara."""
     venv = scratch / "ara-venv"
     python = venv / "bin" / "python"
@@ -133,7 +147,6 @@ def ara_variants(scratch: Path, home: Path) -> list[Variant]:
     except (subprocess.SubprocessError, StopIteration) as error:
         print(f"ARA not measured: {error}")
         return []
-    env = base_env(home)
     ara_env = {
         **env,
         "ANSIBLE_CALLBACK_PLUGINS": plugins,
@@ -192,7 +205,7 @@ def main() -> None:
         home = scratch / "home"
         playbook = write_playbook(scratch)
         ansible_playbook = Path(sys.executable).parent / "ansible-playbook"
-        env = base_env(home)
+        env = base_env(home, write_config(scratch))
         recording = {**env, "ANSIBLE_CALLBACKS_ENABLED": "agentic.k8s.state_recorder"}
         dsn, stop_postgres = postgres_dsn(scratch)
         variants = [
@@ -206,7 +219,7 @@ def main() -> None:
             ),
         ]
         if not arguments.no_ara:
-            variants += ara_variants(scratch, home)
+            variants += ara_variants(scratch, env)
         for variant in variants:
             run_once(variant, playbook)
             variant.walls.clear()
