@@ -204,3 +204,38 @@ def _wait_for_running_execution(recording: Recording, deadline: float) -> None:
 
 def _is_held(execution: dict) -> bool:
     return execution["status"] == "RUNNING" and execution["input_data"].get("message") == "hold"
+
+
+def test_each_cluster_host_of_a_fleet_gets_its_own_workflow(sqlite_recording: Recording, tmp_path: Path):
+    inventory = tmp_path / "fleet.yml"
+    inventory.write_text(
+        json.dumps(
+            {
+                "all": {
+                    "vars": {
+                        "ansible_connection": "local",
+                        "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                    },
+                    "hosts": {
+                        "cluster-a": {"platform": "eks"},
+                        "cluster-b": {"platform": "gke", "cluster_env": "prod"},
+                    },
+                }
+            }
+        )
+    )
+    run = run_playbook(
+        RECORD_PLAYBOOK,
+        sqlite_recording.home,
+        {"agentic_target": "all"},
+        "-i",
+        str(inventory),
+        env=sqlite_recording.env,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    workflows = sorted(sqlite_recording.workflows(), key=lambda w: w["platform"])
+    assert [(w["platform"], w["environment"], w["status"]) for w in workflows] == [
+        ("eks", "dev", "COMPLETED"),
+        ("gke", "prod", "COMPLETED"),
+    ]
+    assert [len(w["executions"]) for w in workflows] == [RECORDED_EXECUTIONS_PER_RUN] * 2
