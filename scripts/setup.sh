@@ -3,7 +3,7 @@
 #   - a Python 3.11+ virtualenv (AGENTIC_VENV, default .venv) with the pinned dependencies;
 #   - the collection on the collections path (.collections/ansible_collections/agentic/k8s);
 #   - with --test: the test dependencies and the Debian packages the tests drive for real
-#     (prometheus, node-exporter, alertmanager, pushgateway, chromium), when run as root.
+#     (prometheus, node-exporter, alertmanager, pushgateway, chromium, postgresql-15), when run as root.
 # Source it (". scripts/setup.sh") to get the venv on PATH, or run it.
 set -euo pipefail
 
@@ -56,6 +56,7 @@ install_debian_test_packages() {
   command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
   command -v prometheus-pushgateway >/dev/null || missing+=(prometheus-pushgateway)
   command -v chromium >/dev/null || missing+=(chromium)
+  [[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql-15)
   ((${#missing[@]})) || return 0
   if [[ "$(id -u)" != 0 ]]; then
     log "missing Debian packages (install them as root): ${missing[*]}"; return 0
@@ -64,7 +65,7 @@ install_debian_test_packages() {
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # Debian starts the services it installs; the tests run their own on loopback.
-  for service in prometheus prometheus-node-exporter prometheus-alertmanager prometheus-pushgateway; do
+  for service in prometheus prometheus-node-exporter prometheus-alertmanager prometheus-pushgateway postgresql; do
     systemctl stop "$service" >/dev/null 2>&1 || service "$service" stop >/dev/null 2>&1 || true
   done
 }

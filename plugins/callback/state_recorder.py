@@ -23,7 +23,7 @@ description:
     older than O(lease_seconds)) is marked INTERRUPTED when the next run starts.
   - Writes the seed's structured log lines to C(events.jsonl) in the workflow's artifacts folder.
 version_added: 0.1.0
-author: agentic.k8s maintainers
+author: agentic.k8s maintainers (@agentic-k8s)
 requirements:
   - psycopg 3 for O(backend=postgres)
   - enable in ansible.cfg, C(callbacks_enabled = agentic.k8s.state_recorder)

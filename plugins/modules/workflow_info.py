@@ -16,7 +16,7 @@ description:
     export (C(agentic_k8s_agent_duration_seconds), C(agentic_k8s_agent_executions_total),
     C(agentic_k8s_llm_calls_total)...).
   - Read-only; the same options as the callback, each falling back to the callback's environment variable.
-author: agentic.k8s maintainers
+author: agentic.k8s maintainers (@agentic-k8s)
 extends_documentation_fragment:
   - agentic.k8s.state
 options:
@@ -70,8 +70,8 @@ workflows:
       type: str
       returned: always
     status: {description: The workflow status., type: str, returned: always}
-    platform: {description: eks, k3s, aks or gke., type: str, returned: always}
-    environment: {description: dev, staging or prod., type: str, returned: always}
+    platform: {description: "eks, k3s, aks or gke.", type: str, returned: always}
+    environment: {description: "dev, staging or prod.", type: str, returned: always}
     attempts:
       description: How many runs worked on it (a resume is a new attempt).
       type: int
@@ -133,6 +133,11 @@ workflows:
     - workflow_id: eks-dev-1a2b3c4d
       status: COMPLETED
       attempts: 1
+logs:
+  description: What was read, from which backend.
+  returned: always
+  type: list
+  elements: str
 metrics:
   description:
     - The metrics by name; counters are C({labels, value}) samples, durations

@@ -36,7 +36,7 @@ def test_twenty_concurrent_runs_lose_nothing_and_flip_no_live_run(
     ]
     runs = [
         subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for _ in range(RUNS)
+        for _run in range(RUNS)
     ]
     outputs = [run.communicate(timeout=600)[0] for run in runs]
     assert [run.returncode for run in runs] == [0] * RUNS, "\n".join(outputs)

@@ -84,6 +84,16 @@ def test_a_run_records_its_workflow_executions_llm_calls_and_events(recording: R
     ]
     assert events[-1]["message"] == f"workflow {workflow['workflow_id']}: COMPLETED"
 
+    report = json.loads(
+        (recording.home / "workflows" / workflow["workflow_id"] / "report/workflow.json").read_text()
+    )
+    assert report["status"] == "COMPLETED"
+    assert len(report["recorded"]["executions"]) == RECORDED_EXECUTIONS_PER_RUN
+    assert report["metrics"]["agentic_k8s_llm_calls_total"] == [
+        {"labels": {"cached": "false", "model": "gpt-test", "provider": "openai"}, "value": 1},
+        {"labels": {"cached": "true", "model": "gpt-test", "provider": "openai"}, "value": 1},
+    ]
+
 
 def _events(home: Path, workflow_id: str) -> list[dict]:
     lines = (home / "workflows" / workflow_id / "events.jsonl").read_text().splitlines()
@@ -145,7 +155,7 @@ def test_a_region_of_another_cloud_fails_in_init_and_is_recorded_failed(sqlite_r
 
 def test_a_second_run_of_the_same_workflow_is_a_new_attempt(sqlite_recording: Recording):
     extra = {"platform": "eks", "workflow_id": "eks-dev-resumed1"}
-    for _ in range(2):
+    for _attempt in range(2):
         run = run_playbook(RECORD_PLAYBOOK, sqlite_recording.home, extra, env=sqlite_recording.env)
         assert run.returncode == 0, run.stdout + run.stderr
     [workflow] = sqlite_recording.workflows()
@@ -194,3 +204,38 @@ def _wait_for_running_execution(recording: Recording, deadline: float) -> None:
 
 def _is_held(execution: dict) -> bool:
     return execution["status"] == "RUNNING" and execution["input_data"].get("message") == "hold"
+
+
+def test_each_cluster_host_of_a_fleet_gets_its_own_workflow(sqlite_recording: Recording, tmp_path: Path):
+    inventory = tmp_path / "fleet.yml"
+    inventory.write_text(
+        json.dumps(
+            {
+                "all": {
+                    "vars": {
+                        "ansible_connection": "local",
+                        "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                    },
+                    "hosts": {
+                        "cluster-a": {"platform": "eks"},
+                        "cluster-b": {"platform": "gke", "cluster_env": "prod"},
+                    },
+                }
+            }
+        )
+    )
+    run = run_playbook(
+        RECORD_PLAYBOOK,
+        sqlite_recording.home,
+        {"agentic_target": "all"},
+        "-i",
+        str(inventory),
+        env=sqlite_recording.env,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    workflows = sorted(sqlite_recording.workflows(), key=lambda w: w["platform"])
+    assert [(w["platform"], w["environment"], w["status"]) for w in workflows] == [
+        ("eks", "dev", "COMPLETED"),
+        ("gke", "prod", "COMPLETED"),
+    ]
+    assert [len(w["executions"]) for w in workflows] == [RECORDED_EXECUTIONS_PER_RUN] * 2

@@ -55,14 +55,15 @@ class FileStore(StateStore):
         return self.directory / f"{workflow_id}.json"
 
     @contextmanager
-    def _document(self, workflow_id: str, create: bool = False) -> Iterator[Document | None]:
-        """Yield the document locked; what the block leaves in it is written back atomically."""
+    def _document(self, workflow_id: str, create: bool = False) -> Iterator[Document]:
+        """Yield the document locked (empty when missing and not ``create``); what the block
+        leaves in a non-empty document is written back atomically."""
         path = self._path(workflow_id)
         try:
             with open(self.directory / f".{workflow_id}.lock", "a", encoding="utf-8") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
-                document = self._load(path)
-                if document is None and create:
+                document = self._load(path) or {}
+                if not document and create:
                     document = {
                         "schema_version": CURRENT_VERSION,
                         "workflow": {},
@@ -72,7 +73,7 @@ class FileStore(StateStore):
                 before = json.dumps(document, sort_keys=True, default=str)
                 yield document
                 after = json.dumps(document, sort_keys=True, default=str)
-                if document is not None and after != before:
+                if document and after != before:
                     atomic_write_text(path, after, SECRET_FILE_MODE)
         except OSError as error:
             raise StoreError(f"file state store {path}: {error}", path=str(path)) from error
@@ -94,7 +95,6 @@ class FileStore(StateStore):
 
     def open_workflow(self, record: WorkflowOpen) -> int:
         with self._document(record.workflow_id, create=True) as document:
-            assert document is not None
             workflow = document["workflow"]
             if not workflow:
                 workflow.update(
@@ -117,7 +117,7 @@ class FileStore(StateStore):
 
     def update_workflow(self, record: WorkflowUpdate) -> None:
         with self._document(record.workflow_id) as document:
-            if document is None:
+            if not document:
                 raise StoreError(
                     f"workflow {record.workflow_id} is not in the store", workflow_id=record.workflow_id
                 )
@@ -135,7 +135,6 @@ class FileStore(StateStore):
 
     def upsert_execution(self, record: ExecutionRecord) -> None:
         with self._document(record.workflow_id, create=True) as document:
-            assert document is not None
             row = asdict(record)
             previous = document["executions"].get(record.execution_id)
             if previous is not None:
@@ -144,13 +143,12 @@ class FileStore(StateStore):
 
     def add_llm_call(self, record: LlmCallRecord) -> None:
         with self._document(record.workflow_id, create=True) as document:
-            assert document is not None
             document["llm_calls"].setdefault(record.call_id, asdict(record))
 
     def heartbeat(self, run_id: str, workflow_ids: Iterable[str], at: str) -> None:
         for workflow_id in workflow_ids:
             with self._document(workflow_id) as document:
-                workflow = (document or {}).get("workflow", {})
+                workflow = document.get("workflow", {})
                 if workflow.get("run_id") == run_id and workflow.get("status") == RUNNING:
                     workflow["heartbeat_at"] = at
 
@@ -177,7 +175,7 @@ class FileStore(StateStore):
 
     def mark_interrupted(self, running: RunningWorkflow, at: str) -> bool:
         with self._document(running.workflow_id) as document:
-            workflow = (document or {}).get("workflow", {})
+            workflow = document.get("workflow", {})
             if workflow.get("status") != RUNNING or (workflow.get("run_id") or "") != running.run_id:
                 return False
             workflow.update(status=INTERRUPTED_WORKFLOW, updated_at=at, owner_pid=None, heartbeat_at=None)

@@ -41,7 +41,7 @@ def read_workflows(
     statuses: Iterable[str] = (),
     limit: int | None = None,
 ) -> dict[str, Any]:
-    """``{workflows: [...], metrics: {...}}`` from the store ``settings`` name."""
+    """``{workflows: [...], metrics: {...}, logs: [...]}`` from the store ``settings`` name."""
     statuses = list(statuses)
     allowed = [status.value for status in WorkflowStatus]
     for status in statuses:
@@ -52,4 +52,8 @@ def read_workflows(
         workflows = store.list_workflows(workflow_id=workflow_id, statuses=statuses, limit=limit)
     finally:
         store.close()
-    return {"workflows": workflows, "metrics": compute_metrics(workflows)}
+    return {
+        "workflows": workflows,
+        "metrics": compute_metrics(workflows),
+        "logs": [f"read {len(workflows)} workflow(s) from the {settings.backend} state store"],
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 
 def utc_now() -> str:
@@ -84,7 +84,7 @@ class LlmCallRecord:
     created_at: str = field(default_factory=utc_now)
 
 
-Record = WorkflowOpen | WorkflowUpdate | ExecutionRecord | LlmCallRecord
+Record: TypeAlias = "WorkflowOpen | WorkflowUpdate | ExecutionRecord | LlmCallRecord"
 RECORD_TYPES: dict[str, type] = {
     cls.__name__: cls for cls in (WorkflowOpen, WorkflowUpdate, ExecutionRecord, LlmCallRecord)
 }

@@ -1,4 +1,3 @@
-#!/usr/bin/python
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A test-only agent module: what the state recorder records, under the tests' control."""
 
@@ -17,7 +16,7 @@ options:
   succeed_after: {type: int, default: 0, description: Fail until called this many times (see O(counter)).}
   counter: {type: path, description: The file counting calls for O(succeed_after).}
   sleep: {type: float, default: 0, description: Seconds to sleep before answering.}
-author: agentic.k8s maintainers
+author: agentic.k8s maintainers (@agentic-k8s)
 """
 
 import time
