@@ -41,6 +41,7 @@ def test_openai_sdk_structured_plan_then_a_cached_rerun(local_llm, tmp_path, cat
         model=LOCAL_MODEL_NAME,
         base_url=f"{local_llm}/v1",
         cache_dir=tmp_path / "llm-cache",
+        **PATIENT,
     )
 
     cold = plan_cluster(request(tmp_path), settings)
