@@ -131,7 +131,8 @@ attributes:
     support: full
     details: Plans (and may call the LLM) but writes no file; C(changed) says whether it would.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    description:
+      - Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details: Shows the stored plan against the new one.
 requirements:
