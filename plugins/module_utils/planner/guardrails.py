@@ -15,7 +15,7 @@ from .catalog import Catalog
 from .models import Decision, Plan, PlanInputs, SuggestionOutcome, Suggestions
 from .sizing import ENV_RULES, MAX_RETENTION_DAYS, build_plan, nodes_needed
 
-MAX_SUGGESTIONS = 4
+MAX_SUGGESTIONS = 3
 TUNABLE_FIELDS: dict[str, str] = {
     "instance_type": "instance_type",
     "min_size": "min_nodes",
@@ -39,7 +39,7 @@ class PlanSuggestion(BaseModel):
 
     field: str = Field(max_length=40)
     value: Annotated[str, Field(max_length=40)] | int
-    reason: str = Field(max_length=160)
+    reason: str = Field(max_length=120)
 
 
 class PlanSuggestions(BaseModel):
