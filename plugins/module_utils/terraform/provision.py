@@ -57,7 +57,9 @@ def provision(request: ProvisionRequest, *, check_mode: bool = False, diff: bool
     """Make the cluster's infrastructure match ``request`` (or plan it only); the ``agentic_infra`` fact."""
     paths = cluster_paths(request.home, request.cluster_key)
     if request.sandbox:
-        request = request.model_copy(update={"sandbox_endpoint": emulator.ensure_emulator(request.home).endpoint})
+        request = request.model_copy(
+            update={"sandbox_endpoint": emulator.ensure_emulator(request.home).endpoint}
+        )
     progress = Progress(request.events_path, request.workflow_id)
     variables = input_variables(request, paths)
     workdir = render.prepare(request, paths.terraform, variables)
@@ -65,6 +67,8 @@ def provision(request: ProvisionRequest, *, check_mode: bool = False, diff: bool
         workdir.path, workdir.cli_config, request.timeout_s, request.terraform_binary, _sandbox_env(request)
     )
     run = TerraformRun(request, cli, progress)
+    if request.sandbox and request.state == "present" and not check_mode:
+        emulator.register_cluster(request.home, request.cluster_key)
     try:
         run.init(workdir)
         state_before = run.pull_state()
@@ -75,8 +79,8 @@ def provision(request: ProvisionRequest, *, check_mode: bool = False, diff: bool
         raise
     state_after = state_before if not outcome["applied"] else run.pull_state()
     result = describe(request, paths, state_after, existed, outcome, progress)
-    if request.sandbox and outcome["applied"] and not check_mode:
-        _track_sandbox(request, bool(result["resources"]), progress)
+    if request.sandbox and request.state == "absent" and not check_mode and not result["resources"]:
+        _release_sandbox(request, progress)
     return result
 
 
@@ -131,7 +135,9 @@ class TerraformRun:
             self.progress.note(f"terraform init in {workdir.path} ({result.duration_s:.1f} s)")
         if self.request.force_unlock:
             self.check(self.cli.force_unlock(self.request.force_unlock), "force-unlock")
-            self.progress.note(f"released state lock {self.request.force_unlock} (force_unlock)", level="WARNING")
+            self.progress.note(
+                f"released state lock {self.request.force_unlock} (force_unlock)", level="WARNING"
+            )
         if self.request.workspace != _current_workspace(workdir.path):
             self.check(self.cli.workspace(self.request.workspace), "workspace select")
 
@@ -192,7 +198,9 @@ class TerraformRun:
     def refuse_destroys(self, summary: PlanSummary, plan_file: Path) -> None:
         if not (self.request.check_destroy and self.request.state == "present" and summary.destroy):
             return
-        doomed = [change["address"] for change in summary.changes if change["action"] in ("delete", "replace")]
+        doomed = [
+            change["address"] for change in summary.changes if change["action"] in ("delete", "replace")
+        ]
         plan_file.unlink(missing_ok=True)
         raise TerraformError(
             f"The plan destroys {summary.destroy} resource(s) and check_destroy is set: {', '.join(doomed)}. "
@@ -215,7 +223,10 @@ class TerraformRun:
                 self.progress.note(_progress_line(record), **record)
 
         result = self.cli.apply(
-            plan_file, parallelism=self.request.parallelism, lock_timeout_s=self.request.lock_timeout_s, on_line=on_line
+            plan_file,
+            parallelism=self.request.parallelism,
+            lock_timeout_s=self.request.lock_timeout_s,
+            on_line=on_line,
         )
         if result.rc != 0:
             self.fail("apply", result, plan_file=str(plan_file))
@@ -230,7 +241,9 @@ class TerraformRun:
         return result
 
     def fail(self, step: str, result: CommandResult, **details: Any) -> None:
-        diagnostics = parse.errors_only(parse.diagnostics_from_messages(parse.parse_json_lines(result.stdout)))
+        diagnostics = parse.errors_only(
+            parse.diagnostics_from_messages(parse.parse_json_lines(result.stdout))
+        )
         lock = parse.lock_info(diagnostics) or parse.lock_info(_text_diagnostics(result.stderr))
         if lock is not None:
             raise StateLockedError(
@@ -259,7 +272,9 @@ def describe(
 ) -> dict[str, Any]:
     """The ``agentic_infra`` fact: outputs, secret file paths, resources, plan summary."""
     plain, sensitive = parse.outputs_from_state(state)
-    secret_files = {name: str(write_secret_file(paths.secrets / name, _text(value))) for name, value in sensitive.items()}
+    secret_files = {
+        name: str(write_secret_file(paths.secrets / name, _text(value))) for name, value in sensitive.items()
+    }
     kubeconfig = _kubeconfig(request, paths, plain) if plain.get("endpoint") else None
     if kubeconfig is not None:
         secret_files[KUBECONFIG_FILE] = str(write_secret_file(paths.secrets / KUBECONFIG_FILE, kubeconfig))
@@ -301,10 +316,8 @@ def _kubeconfig(request: ProvisionRequest, paths: ClusterPaths, outputs: dict[st
     return None
 
 
-def _track_sandbox(request: ProvisionRequest, has_resources: bool, progress: Progress) -> None:
-    if has_resources:
-        emulator.register_cluster(request.home, request.cluster_key)
-    elif emulator.release_cluster(request.home, request.cluster_key):
+def _release_sandbox(request: ProvisionRequest, progress: Progress) -> None:
+    if emulator.release_cluster(request.home, request.cluster_key):
         progress.note("no sandbox cluster remains: the sandbox emulator was stopped")
 
 
@@ -320,7 +333,11 @@ def _progress_line(record: dict[str, Any]) -> str:
 
 
 def _text_diagnostics(stderr: str) -> list[Diagnostic]:
-    return [Diagnostic(severity="error", summary=parse.LOCK_SUMMARY, detail=stderr)] if parse.LOCK_SUMMARY in stderr else []
+    return (
+        [Diagnostic(severity="error", summary=parse.LOCK_SUMMARY, detail=stderr)]
+        if parse.LOCK_SUMMARY in stderr
+        else []
+    )
 
 
 def _failure_message(step: str, diagnostics: list[Diagnostic], result: CommandResult) -> str:
@@ -337,7 +354,9 @@ def _failure_message(step: str, diagnostics: list[Diagnostic], result: CommandRe
             )
             if part
         )
-        described.append(f"{where + ': ' if where else ''}{diagnostic.summary}: {diagnostic.detail}".strip(": "))
+        described.append(
+            f"{where + ': ' if where else ''}{diagnostic.summary}: {diagnostic.detail}".strip(": ")
+        )
     return f"terraform {step} failed: " + "; ".join(described)
 
 
