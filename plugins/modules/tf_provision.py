@@ -252,10 +252,10 @@ logs:
   elements: str
 """
 
-import traceback
-from pathlib import Path
+import traceback  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
 
 try:
     from pydantic import ValidationError

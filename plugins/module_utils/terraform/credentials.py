@@ -97,7 +97,7 @@ def k3s_kubeconfig(credentials: K3sCredentials, cluster_key: str, server: str) -
 
 
 def eks_kubeconfig(
-    cluster_key: str, cluster_name: str, endpoint: str, ca_data: str, region: str, profile: str | None
+    cluster_key: str, *, cluster_name: str, endpoint: str, ca_data: str, region: str, profile: str | None
 ) -> str:
     """A kubeconfig for an EKS cluster that authenticates with ``aws eks get-token``."""
     exec_config: dict[str, Any] = {

@@ -78,7 +78,7 @@ def provision(request: ProvisionRequest, *, check_mode: bool = False, diff: bool
         error.details.setdefault("logs", progress.logs)
         raise
     state_after = state_before if not outcome["applied"] else run.pull_state()
-    result = describe(request, paths, state_after, existed, outcome, progress)
+    result = describe(request, paths, state_after, {**outcome, "existed": existed}, progress)
     if request.sandbox and request.state == "absent" and not check_mode and not result["resources"]:
         _release_sandbox(request, progress)
     return result
@@ -248,7 +248,8 @@ class TerraformRun:
         if lock is not None:
             raise StateLockedError(
                 f"terraform {step}: the state is locked by {lock.who or 'another run'} "
-                f"(lock id {lock.id}, operation {lock.operation or 'unknown'}, since {lock.created or 'unknown'}). "
+                f"(lock id {lock.id}, operation {lock.operation or 'unknown'}, "
+                f"since {lock.created or 'unknown'}). "
                 f"Wait for that run, or if it was killed re-run with force_unlock: {lock.id}",
                 lock=lock.model_dump(),
                 **details,
@@ -266,7 +267,6 @@ def describe(
     request: ProvisionRequest,
     paths: ClusterPaths,
     state: dict[str, Any],
-    existed: bool,
     outcome: dict[str, Any],
     progress: Progress,
 ) -> dict[str, Any]:
@@ -285,7 +285,7 @@ def describe(
         "platform": request.platform,
         "sandbox": request.sandbox,
         "terraform_dir": str(paths.terraform),
-        "state_existed_before": existed,
+        "state_existed_before": outcome["existed"],
         "outputs": plain,
         "secret_files": secret_files,
         "kubeconfig_path": secret_files.get(KUBECONFIG_FILE),
@@ -305,11 +305,11 @@ def _kubeconfig(request: ProvisionRequest, paths: ClusterPaths, outputs: dict[st
     if request.platform == "eks" and outputs.get("certificate_authority_data"):
         return eks_kubeconfig(
             request.cluster_key,
-            str(outputs.get("cluster_name", request.cluster_key)),
-            str(outputs["endpoint"]),
-            str(outputs["certificate_authority_data"]),
-            request.region,
-            request.profile,
+            cluster_name=str(outputs.get("cluster_name", request.cluster_key)),
+            endpoint=str(outputs["endpoint"]),
+            ca_data=str(outputs["certificate_authority_data"]),
+            region=request.region,
+            profile=request.profile,
         )
     if request.platform == "k3s" and request.project_path is None:
         return k3s_kubeconfig(k3s_credentials(paths.secrets), request.cluster_key, str(outputs["endpoint"]))
