@@ -30,18 +30,10 @@ SMALL_PLAN: dict[str, Any] = {
 
 
 @pytest.fixture(scope="session")
-def sandbox_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A home folder shared by the session's Terraform tests; its emulator is stopped at the end."""
+def terraform_available() -> None:
+    """Skip when this machine has no Terraform or no aws provider mirror."""
     if shutil.which("terraform") is None or not PLUGIN_DIR.is_dir():
         pytest.skip("terraform or the aws provider mirror is not installed")
-    home = tmp_path_factory.mktemp("terraform-home")
-    yield home
-    emulator.stop_emulator(home)
-
-
-@pytest.fixture(scope="session")
-def sandbox_endpoint(sandbox_home: Path) -> str:
-    return emulator.ensure_emulator(sandbox_home).endpoint
 
 
 def sandbox_request(home: Path, **fields: Any) -> ProvisionRequest:

@@ -64,7 +64,7 @@ def provision(request: ProvisionRequest, *, check_mode: bool = False, diff: bool
     variables = input_variables(request, paths)
     workdir = render.prepare(request, paths.terraform, variables)
     cli = TerraformCLI(
-        workdir.path, workdir.cli_config, request.timeout_s, request.terraform_binary, _sandbox_env(request)
+        workdir.path, workdir.cli_config, request.timeout_s, request.terraform_binary, sandbox_env(request)
     )
     run = TerraformRun(request, cli, progress)
     if request.sandbox and request.state == "present" and not check_mode:
@@ -106,7 +106,7 @@ def _platform_variables(request: ProvisionRequest, paths: ClusterPaths) -> dict[
     return tfvars.gke_variables(choices, name, region)
 
 
-def _sandbox_env(request: ProvisionRequest) -> dict[str, str]:
+def sandbox_env(request: ProvisionRequest) -> dict[str, str]:
     if not request.sandbox or request.sandbox_endpoint is None:
         return {}
     return {
