@@ -26,9 +26,9 @@ from ansible_collections.agentic.k8s.plugins.module_utils.sandbox import emulato
 from ansible_collections.agentic.k8s.plugins.module_utils.terraform import parse, render  # noqa: E402
 from ansible_collections.agentic.k8s.plugins.module_utils.terraform.cli import TerraformCLI  # noqa: E402
 from ansible_collections.agentic.k8s.plugins.module_utils.terraform.provision import (  # noqa: E402
-    sandbox_env,
     input_variables,
     provision,
+    sandbox_env,
 )
 from tests.support.terraform_sandbox import sandbox_request  # noqa: E402
 
@@ -107,7 +107,7 @@ def main() -> None:
     print(f"platform {platform}: {len(first['resources'])} resources")
     print(f"raw terraform init+plan+apply   {raw_s:7.1f} s")
     print(f"tf_provision first run          {first_s:7.1f} s   ratio {first_s / raw_s:.2f}x (goal <= 1.10x)")
-    print(f"tf_provision no-op re-run       {rerun_s:7.1f} s   ratio {rerun_s / first_s:.2f}x (goal <= 0.50x)")
+    print(f"tf_provision no-op re-run       {rerun_s:7.1f} s   ratio {rerun_s / first_s:.2f}x (goal <= 0.5x)")
     print(f"summarise {PLAN_RESOURCES}-resource plan    {summary_s:7.3f} s   (goal < 1 s; add={summary.add})")
     print(f"diff of {PLAN_RESOURCES}-resource plan      {diff_s:7.3f} s")
 

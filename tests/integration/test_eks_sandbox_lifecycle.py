@@ -65,10 +65,11 @@ def test_apply_progress_reaches_the_workflow_events_with_durations(eks_stack):
     request = eks_stack["request"]
     events = [json.loads(line) for line in request.events_path.read_text().splitlines()]
 
+    result = eks_stack["result"]
     completed = [event for event in events if event.get("event") == "apply_complete"]
-    assert {event["address"] for event in completed} == {r["address"] for r in eks_stack["result"]["resources"]}
+    assert {event["address"] for event in completed} == {r["address"] for r in result["resources"]}
     assert all(event["workflow_id"] == "eks-test-0001" and "duration_s" in event for event in completed)
-    assert any(line.startswith("aws_eks_cluster.this: create complete") for line in eks_stack["result"]["logs"])
+    assert any(line.startswith("aws_eks_cluster.this: create complete") for line in result["logs"])
 
 
 def test_rerun_with_unchanged_inputs_applies_nothing(eks_stack):

@@ -58,7 +58,8 @@ def test_the_role_exports_agentic_infra_with_a_kubeconfig_from_the_python_side_c
 
     assert fact["platform"] == "k3s" and fact["sandbox"] is True
     assert fact["changed"] is True and fact["state_existed_before"] is False
-    assert {"aws_instance", "aws_eip", "aws_key_pair", "aws_security_group"} <= {r["type"] for r in fact["resources"]}
+    types = {resource["type"] for resource in fact["resources"]}
+    assert {"aws_instance", "aws_eip", "aws_key_pair", "aws_security_group"} <= types
     assert fact["endpoint"] == f"https://{fact['outputs']['api_public_ip']}:6443"
     kubeconfig_path = Path(fact["kubeconfig_path"])
     assert kubeconfig_path.parent == k3s_home / "clusters" / CLUSTER_KEY / "secrets"

@@ -15,7 +15,10 @@ import pytest
 
 from ansible_collections.agentic.k8s.plugins.module_utils.sandbox import emulator
 from ansible_collections.agentic.k8s.plugins.module_utils.terraform.models import ProvisionRequest
-from ansible_collections.agentic.k8s.plugins.module_utils.terraform.provision import StateLockedError, provision
+from ansible_collections.agentic.k8s.plugins.module_utils.terraform.provision import (
+    StateLockedError,
+    provision,
+)
 from tests.support.terraform_sandbox import FIXTURES, aws_client, sandbox_request, tagged_in_emulator
 
 pytestmark = pytest.mark.terraform
@@ -68,7 +71,9 @@ def test_plan_only_saves_a_plan_that_plan_file_applies_exactly(s3_request, s3_ho
     assert STATE_KEY in keys
 
 
-def test_a_second_run_is_refused_naming_the_lock_holder_and_a_stale_lock_needs_force_unlock(s3_request, s3_home):
+def test_a_concurrent_run_is_refused_naming_the_holder_and_a_stale_lock_needs_force_unlock(
+    s3_request, s3_home
+):
     endpoint = emulator.running_emulator(s3_home).endpoint
     holder = _hold_state_lock(s3_request, endpoint)
     try:

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from ansible_collections.agentic.k8s.plugins.module_utils.sandbox import emulator
 from ansible_collections.agentic.k8s.plugins.module_utils.terraform.models import ProvisionRequest
 
 REPO = Path(__file__).resolve().parents[2]
