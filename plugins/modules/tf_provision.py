@@ -230,7 +230,7 @@ resources:
   returned: success
   type: list
   elements: dict
-  sample: [{address: aws_vpc.this[0], type: aws_vpc, id: vpc-0abc}]
+  sample: [{"address": "aws_vpc.this[0]", "type": "aws_vpc", "id": "vpc-0abc"}]
 plan_summary:
   description: Resources to add, change and destroy (after an apply, what was done).
   returned: success
