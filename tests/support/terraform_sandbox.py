@@ -76,4 +76,4 @@ def tagged_in_emulator(endpoint: str, cluster_key: str) -> list[str]:
         role_tags = iam.list_role_tags(RoleName=role["RoleName"])["Tags"]
         if {"Key": "agentic:cluster", "Value": cluster_key} in role_tags:
             found.append(role["Arn"])
-    return found
+    return sorted(set(found))
