@@ -142,7 +142,12 @@ options:
   templates_path:
     description: Folder of the provider/backend templates; set by the action plugin.
     type: path
+extends_documentation_fragment:
+  - agentic.k8s.llm
 notes:
+  - With an LLM configured (O(llm_provider)), a failed Terraform run gets an advisory diagnosis and
+    suggested fix in the failure result (C(diagnosis), C(llm_usage)); the prompt holds only the
+    redacted Terraform diagnostics, and the answer is never acted upon.
   - Only C(hashicorp/aws) may be available offline; use O(plugin_dir) for a provider mirror.
   - With a diff (C(--diff)) the module returns the resource changes of C(terraform show -json)
     with sensitive values masked.
@@ -245,6 +250,11 @@ diff:
   returned: in diff mode when the plan has changes
   type: list
   elements: dict
+llm_usage:
+  description: One entry per LLM call (only a failure's diagnosis calls one; empty on success).
+  returned: always
+  type: list
+  elements: dict
 logs:
   description: Progress lines (plan summary, per-resource apply progress).
   returned: always
@@ -257,11 +267,14 @@ from pathlib import Path  # noqa: E402
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
 
+from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC  # noqa: E402
+
 try:
     from pydantic import ValidationError
 
     from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
     from ansible_collections.agentic.k8s.plugins.module_utils.common.home import agentic_home
+    from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import settings_from_params
     from ansible_collections.agentic.k8s.plugins.module_utils.terraform.models import ProvisionRequest
     from ansible_collections.agentic.k8s.plugins.module_utils.terraform.provision import provision
 
@@ -299,13 +312,19 @@ ARGUMENT_SPEC = {
     "workflow_id": {"type": "str", "default": ""},
     "modules_path": {"type": "path"},
     "templates_path": {"type": "path"},
+    **LLM_ARGUMENT_SPEC,
 }
+PROVISION_OPTIONS = frozenset(ARGUMENT_SPEC) - frozenset(LLM_ARGUMENT_SPEC)
 
 
 def build_request(params: dict) -> ProvisionRequest:
     """The typed request of the module's parameters (pydantic validates every field)."""
     renamed = {"lock_timeout": "lock_timeout_s", "timeout": "timeout_s"}
-    fields = {renamed.get(key, key): value for key, value in params.items() if value is not None}
+    fields = {
+        renamed.get(key, key): value
+        for key, value in params.items()
+        if value is not None and key in PROVISION_OPTIONS
+    }
     fields["backend"] = {"type": fields.pop("backend"), "config": fields.pop("backend_config")}
     fields["home"] = Path(params["home"]) if params.get("home") else agentic_home()
     return ProvisionRequest.model_validate(fields)
@@ -327,14 +346,17 @@ def main() -> None:
         )
     try:
         request = build_request(module.params)
-        result = provision(request, check_mode=module.check_mode, diff=module._diff)
+        llm_settings = settings_from_params(module.params, home=request.home)
+        result = provision(
+            request, check_mode=module.check_mode, diff=module._diff, llm_settings=llm_settings
+        )
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "options"
         module.fail_json(msg=f"{field}: {first['msg']}", field=field)
     except AgenticError as error:
-        module.fail_json(msg=error.message, **{"logs": [], **error.details})
-    module.exit_json(**result)
+        module.fail_json(msg=error.message, **{"logs": [], "llm_usage": [], **error.details})
+    module.exit_json(llm_usage=[], **result)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,12 @@ from ..common.errors import AgenticError
 from ..common.events import write_event
 from ..common.home import ClusterPaths, cluster_paths, write_secret_file
 from ..common.runner import CommandResult
+from ..llm.settings import LLMSettings
 from ..sandbox import emulator
 from . import parse, render, tfvars
 from .cli import PLAN_HAS_CHANGES, PLAN_NO_CHANGES, TerraformCLI
 from .credentials import eks_kubeconfig, k3s_credentials, k3s_kubeconfig
+from .diagnosis import diagnose
 from .models import Diagnostic, PlanSummary, ProvisionRequest
 
 AGENT = "infrastructure"
@@ -53,8 +55,16 @@ class Progress:
             write_event(self.events_path, self.workflow_id, AGENT, message, level=level, **extra)
 
 
-def provision(request: ProvisionRequest, *, check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
-    """Make the cluster's infrastructure match ``request`` (or plan it only); the ``agentic_infra`` fact."""
+def provision(
+    request: ProvisionRequest,
+    *,
+    check_mode: bool = False,
+    diff: bool = False,
+    llm_settings: LLMSettings | None = None,
+) -> dict[str, Any]:
+    """Make the cluster's infrastructure match ``request`` (or plan it only); the ``agentic_infra`` fact.
+
+    With ``llm_settings``, a Terraform failure (not a held lock) gets an advisory LLM diagnosis."""
     paths = cluster_paths(request.home, request.cluster_key)
     if request.sandbox:
         request = request.model_copy(
@@ -76,6 +86,12 @@ def provision(request: ProvisionRequest, *, check_mode: bool = False, diff: bool
         outcome = run.converge(paths, check_mode=check_mode, diff=diff)
     except AgenticError as error:
         error.details.setdefault("logs", progress.logs)
+        if (
+            llm_settings is not None
+            and isinstance(error, TerraformError)
+            and not isinstance(error, StateLockedError)
+        ):
+            error.details.update(diagnose(llm_settings, error))
         raise
     state_after = state_before if not outcome["applied"] else run.pull_state()
     result = describe(request, paths, state_after, {**outcome, "existed": existed}, progress)
