@@ -1,4 +1,6 @@
 #!/usr/bin/python
+# Copyright: (c) 2026, agentic.k8s contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Ansible module agentic.k8s.tf_provision: the infrastructure agent."""
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ description:
     stops it. The emulator has no EKS add-ons or access entries, so the sandbox turns them off.
   - In check mode the module plans (C(plan -detailed-exitcode)) and applies nothing.
 version_added: 0.1.0
-author: agentic.k8s contributors
+author: agentic.k8s contributors (@agentic-k8s)
 options:
   state:
     description: C(present) creates or updates the infrastructure, C(absent) destroys it.
