@@ -45,6 +45,7 @@ def test_mid_apply_failure_names_the_resource_then_destroy_removes_what_was_crea
     endpoint = emulator.running_emulator(failing_home).endpoint
     assert len(tagged_in_emulator(endpoint, "eks-test-broken")) == 2, "the VPC and the first subnet exist"
 
+    emulator.register_cluster(failing_home, "keeper")
     destroyed = provision(request.model_copy(update={"state": "absent"}))
 
     assert destroyed["state_existed_before"] is True
