@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from ansible_collections.agentic.k8s.plugins.module_utils.sandbox import emulator
 from ansible_collections.agentic.k8s.plugins.module_utils.terraform.models import ProvisionRequest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,18 +28,10 @@ SMALL_PLAN: dict[str, Any] = {
 
 
 @pytest.fixture(scope="session")
-def sandbox_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A home folder shared by the session's Terraform tests; its emulator is stopped at the end."""
+def terraform_available() -> None:
+    """Skip when this machine has no Terraform or no aws provider mirror."""
     if shutil.which("terraform") is None or not PLUGIN_DIR.is_dir():
         pytest.skip("terraform or the aws provider mirror is not installed")
-    home = tmp_path_factory.mktemp("terraform-home")
-    yield home
-    emulator.stop_emulator(home)
-
-
-@pytest.fixture(scope="session")
-def sandbox_endpoint(sandbox_home: Path) -> str:
-    return emulator.ensure_emulator(sandbox_home).endpoint
 
 
 def sandbox_request(home: Path, **fields: Any) -> ProvisionRequest:
@@ -71,11 +61,34 @@ def aws_client(endpoint: str, service: str):
     )
 
 
+EC2_LISTINGS = (
+    ("describe_vpcs", "Vpcs", "VpcId"),
+    ("describe_subnets", "Subnets", "SubnetId"),
+    ("describe_internet_gateways", "InternetGateways", "InternetGatewayId"),
+    ("describe_route_tables", "RouteTables", "RouteTableId"),
+    ("describe_security_groups", "SecurityGroups", "GroupId"),
+    ("describe_addresses", "Addresses", "AllocationId"),
+    ("describe_nat_gateways", "NatGateways", "NatGatewayId"),
+    ("describe_key_pairs", "KeyPairs", "KeyPairId"),
+)
+GONE_STATES = frozenset({"deleted", "deleting", "terminated", "shutting-down"})
+
+
 def tagged_in_emulator(endpoint: str, cluster_key: str) -> list[str]:
-    """Ids of the emulator's EC2 resources, EKS clusters and IAM roles tagged with ``cluster_key``."""
+    """Ids of the emulator's live EC2 resources, EKS clusters and IAM roles tagged with ``cluster_key``.
+
+    Each resource type is listed and its tags read in Python: the emulator's ``DescribeTags`` ignores
+    ``tag:`` filters and keeps the tags of deleted resources."""
     ec2 = aws_client(endpoint, "ec2")
-    tags = ec2.describe_tags(Filters=[{"Name": "tag:agentic:cluster", "Values": [cluster_key]}])["Tags"]
-    found = [tag["ResourceId"] for tag in tags]
+    found = []
+    for operation, collection, id_key in EC2_LISTINGS:
+        for item in getattr(ec2, operation)()[collection]:
+            if _tagged(item.get("Tags"), cluster_key) and _state(item) not in GONE_STATES:
+                found.append(item[id_key])
+    for reservation in ec2.describe_instances()["Reservations"]:
+        for instance in reservation["Instances"]:
+            if _tagged(instance.get("Tags"), cluster_key) and _state(instance) not in GONE_STATES:
+                found.append(instance["InstanceId"])
     eks = aws_client(endpoint, "eks")
     for name in eks.list_clusters()["clusters"]:
         cluster = eks.describe_cluster(name=name)["cluster"]
@@ -83,7 +96,15 @@ def tagged_in_emulator(endpoint: str, cluster_key: str) -> list[str]:
             found.append(cluster["arn"])
     iam = aws_client(endpoint, "iam")
     for role in iam.list_roles()["Roles"]:
-        role_tags = iam.list_role_tags(RoleName=role["RoleName"])["Tags"]
-        if {"Key": "agentic:cluster", "Value": cluster_key} in role_tags:
+        if _tagged(iam.list_role_tags(RoleName=role["RoleName"])["Tags"], cluster_key):
             found.append(role["Arn"])
-    return found
+    return sorted(set(found))
+
+
+def _tagged(tags: list[dict] | None, cluster_key: str) -> bool:
+    return {"Key": "agentic:cluster", "Value": cluster_key} in (tags or [])
+
+
+def _state(item: dict) -> str:
+    state = item.get("State", "")
+    return state.get("Name", "") if isinstance(state, dict) else state

@@ -4,6 +4,7 @@ sandbox cluster is destroyed."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -153,7 +154,8 @@ def _wait_ready(emulator: Emulator, process: subprocess.Popen, log_path: Path) -
         time.sleep(0.2)
     _terminate(process.pid)
     raise AgenticError(
-        f"The sandbox emulator did not answer on {emulator.endpoint} within {READY_TIMEOUT_S:g} s; see {log_path}",
+        f"The sandbox emulator did not answer on {emulator.endpoint} within {READY_TIMEOUT_S:g} s; "
+        f"see {log_path}",
         log_path=str(log_path),
     )
 
@@ -173,7 +175,5 @@ def _terminate(pid: int) -> None:
 
 
 def _reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass

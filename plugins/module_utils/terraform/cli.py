@@ -49,8 +49,12 @@ class TerraformCLI:
         )
 
     def init(self, backend_config: Mapping[str, object], lock_timeout_s: int) -> CommandResult:
-        settings = [f"-backend-config={key}={_hcl_value(value)}" for key, value in sorted(backend_config.items())]
-        return self.run("init", "-input=false", "-no-color", "-reconfigure", *_lock(lock_timeout_s), *settings)
+        settings = [
+            f"-backend-config={key}={_hcl_value(value)}" for key, value in sorted(backend_config.items())
+        ]
+        return self.run(
+            "init", "-input=false", "-no-color", "-reconfigure", *_lock(lock_timeout_s), *settings
+        )
 
     def workspace(self, name: str) -> CommandResult:
         return self.run("workspace", "select", "-or-create", "-no-color", name)

@@ -65,7 +65,9 @@ def generate_k3s_credentials() -> tuple[K3sCredentials, str]:
     """Fresh CAs, a join token, an admin client certificate and an SSH key pair (private key second)."""
     server_ca_key, server_ca_cert = _self_signed_ca("k3s-server-ca")
     client_ca_key, client_ca_cert = _self_signed_ca("k3s-client-ca")
-    admin_key, admin_cert = _client_certificate(client_ca_key, client_ca_cert, "system:admin", "system:masters")
+    admin_key, admin_cert = _client_certificate(
+        client_ca_key, client_ca_cert, "system:admin", "system:masters"
+    )
     ssh_key = rsa.generate_private_key(public_exponent=65537, key_size=SSH_KEY_BITS)
     credentials = K3sCredentials(
         token=secrets.token_hex(32),
@@ -95,7 +97,7 @@ def k3s_kubeconfig(credentials: K3sCredentials, cluster_key: str, server: str) -
 
 
 def eks_kubeconfig(
-    cluster_key: str, cluster_name: str, endpoint: str, ca_data: str, region: str, profile: str | None
+    cluster_key: str, *, cluster_name: str, endpoint: str, ca_data: str, region: str, profile: str | None
 ) -> str:
     """A kubeconfig for an EKS cluster that authenticates with ``aws eks get-token``."""
     exec_config: dict[str, Any] = {

@@ -110,7 +110,9 @@ class ProvisionRequest(Strict):
         if self.sandbox and self.platform not in AWS_PLATFORMS:
             raise ValueError(f"sandbox: only {', '.join(AWS_PLATFORMS)} run in the sandbox")
         if self.plan_only and self.plan_file is not None:
-            raise ValueError("plan_only and plan_file: give one (plan_only saves a plan, plan_file applies one)")
+            raise ValueError(
+                "plan_only and plan_file: give one (plan_only saves a plan, plan_file applies one)"
+            )
         return self
 
     @property

@@ -85,7 +85,11 @@ def summary_from_messages(messages: Iterable[Mapping[str, Any]]) -> PlanSummary:
             change = message.get("change", {})
             resource = change.get("resource", {})
             changes.append(
-                {"address": resource.get("addr"), "type": resource.get("resource_type"), "action": change.get("action")}
+                {
+                    "address": resource.get("addr"),
+                    "type": resource.get("resource_type"),
+                    "action": change.get("action"),
+                }
             )
     return PlanSummary(changes=changes, **counts)
 
@@ -169,7 +173,9 @@ def resources_from_state(state: Mapping[str, Any]) -> list[ManagedResource]:
         for instance in entry.get("instances") or ():
             address = base + _index_suffix(instance.get("index_key"))
             resources.append(
-                ManagedResource(address=address, type=entry["type"], id=instance.get("attributes", {}).get("id"))
+                ManagedResource(
+                    address=address, type=entry["type"], id=instance.get("attributes", {}).get("id")
+                )
             )
     return resources
 

@@ -14,10 +14,12 @@ from ..common.errors import AgenticError
 from ..common.events import write_event
 from ..common.home import ClusterPaths, cluster_paths, write_secret_file
 from ..common.runner import CommandResult
+from ..llm.settings import LLMSettings
 from ..sandbox import emulator
 from . import parse, render, tfvars
 from .cli import PLAN_HAS_CHANGES, PLAN_NO_CHANGES, TerraformCLI
 from .credentials import eks_kubeconfig, k3s_credentials, k3s_kubeconfig
+from .diagnosis import diagnose
 from .models import Diagnostic, PlanSummary, ProvisionRequest
 
 AGENT = "infrastructure"
@@ -53,18 +55,30 @@ class Progress:
             write_event(self.events_path, self.workflow_id, AGENT, message, level=level, **extra)
 
 
-def provision(request: ProvisionRequest, *, check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
-    """Make the cluster's infrastructure match ``request`` (or plan it only); the ``agentic_infra`` fact."""
+def provision(
+    request: ProvisionRequest,
+    *,
+    check_mode: bool = False,
+    diff: bool = False,
+    llm_settings: LLMSettings | None = None,
+) -> dict[str, Any]:
+    """Make the cluster's infrastructure match ``request`` (or plan it only); the ``agentic_infra`` fact.
+
+    With ``llm_settings``, a Terraform failure (not a held lock) gets an advisory LLM diagnosis."""
     paths = cluster_paths(request.home, request.cluster_key)
     if request.sandbox:
-        request = request.model_copy(update={"sandbox_endpoint": emulator.ensure_emulator(request.home).endpoint})
+        request = request.model_copy(
+            update={"sandbox_endpoint": emulator.ensure_emulator(request.home).endpoint}
+        )
     progress = Progress(request.events_path, request.workflow_id)
     variables = input_variables(request, paths)
     workdir = render.prepare(request, paths.terraform, variables)
     cli = TerraformCLI(
-        workdir.path, workdir.cli_config, request.timeout_s, request.terraform_binary, _sandbox_env(request)
+        workdir.path, workdir.cli_config, request.timeout_s, request.terraform_binary, sandbox_env(request)
     )
     run = TerraformRun(request, cli, progress)
+    if request.sandbox and request.state == "present" and not check_mode:
+        emulator.register_cluster(request.home, request.cluster_key)
     try:
         run.init(workdir)
         state_before = run.pull_state()
@@ -72,11 +86,17 @@ def provision(request: ProvisionRequest, *, check_mode: bool = False, diff: bool
         outcome = run.converge(paths, check_mode=check_mode, diff=diff)
     except AgenticError as error:
         error.details.setdefault("logs", progress.logs)
+        if (
+            llm_settings is not None
+            and isinstance(error, TerraformError)
+            and not isinstance(error, StateLockedError)
+        ):
+            error.details.update(diagnose(llm_settings, error))
         raise
     state_after = state_before if not outcome["applied"] else run.pull_state()
-    result = describe(request, paths, state_after, existed, outcome, progress)
-    if request.sandbox and outcome["applied"] and not check_mode:
-        _track_sandbox(request, bool(result["resources"]), progress)
+    result = describe(request, paths, state_after, {**outcome, "existed": existed}, progress)
+    if request.sandbox and request.state == "absent" and not check_mode and not result["resources"]:
+        _release_sandbox(request, progress)
     return result
 
 
@@ -102,7 +122,7 @@ def _platform_variables(request: ProvisionRequest, paths: ClusterPaths) -> dict[
     return tfvars.gke_variables(choices, name, region)
 
 
-def _sandbox_env(request: ProvisionRequest) -> dict[str, str]:
+def sandbox_env(request: ProvisionRequest) -> dict[str, str]:
     if not request.sandbox or request.sandbox_endpoint is None:
         return {}
     return {
@@ -131,7 +151,9 @@ class TerraformRun:
             self.progress.note(f"terraform init in {workdir.path} ({result.duration_s:.1f} s)")
         if self.request.force_unlock:
             self.check(self.cli.force_unlock(self.request.force_unlock), "force-unlock")
-            self.progress.note(f"released state lock {self.request.force_unlock} (force_unlock)", level="WARNING")
+            self.progress.note(
+                f"released state lock {self.request.force_unlock} (force_unlock)", level="WARNING"
+            )
         if self.request.workspace != _current_workspace(workdir.path):
             self.check(self.cli.workspace(self.request.workspace), "workspace select")
 
@@ -192,7 +214,9 @@ class TerraformRun:
     def refuse_destroys(self, summary: PlanSummary, plan_file: Path) -> None:
         if not (self.request.check_destroy and self.request.state == "present" and summary.destroy):
             return
-        doomed = [change["address"] for change in summary.changes if change["action"] in ("delete", "replace")]
+        doomed = [
+            change["address"] for change in summary.changes if change["action"] in ("delete", "replace")
+        ]
         plan_file.unlink(missing_ok=True)
         raise TerraformError(
             f"The plan destroys {summary.destroy} resource(s) and check_destroy is set: {', '.join(doomed)}. "
@@ -215,7 +239,10 @@ class TerraformRun:
                 self.progress.note(_progress_line(record), **record)
 
         result = self.cli.apply(
-            plan_file, parallelism=self.request.parallelism, lock_timeout_s=self.request.lock_timeout_s, on_line=on_line
+            plan_file,
+            parallelism=self.request.parallelism,
+            lock_timeout_s=self.request.lock_timeout_s,
+            on_line=on_line,
         )
         if result.rc != 0:
             self.fail("apply", result, plan_file=str(plan_file))
@@ -230,12 +257,15 @@ class TerraformRun:
         return result
 
     def fail(self, step: str, result: CommandResult, **details: Any) -> None:
-        diagnostics = parse.errors_only(parse.diagnostics_from_messages(parse.parse_json_lines(result.stdout)))
+        diagnostics = parse.errors_only(
+            parse.diagnostics_from_messages(parse.parse_json_lines(result.stdout))
+        )
         lock = parse.lock_info(diagnostics) or parse.lock_info(_text_diagnostics(result.stderr))
         if lock is not None:
             raise StateLockedError(
                 f"terraform {step}: the state is locked by {lock.who or 'another run'} "
-                f"(lock id {lock.id}, operation {lock.operation or 'unknown'}, since {lock.created or 'unknown'}). "
+                f"(lock id {lock.id}, operation {lock.operation or 'unknown'}, "
+                f"since {lock.created or 'unknown'}). "
                 f"Wait for that run, or if it was killed re-run with force_unlock: {lock.id}",
                 lock=lock.model_dump(),
                 **details,
@@ -253,13 +283,14 @@ def describe(
     request: ProvisionRequest,
     paths: ClusterPaths,
     state: dict[str, Any],
-    existed: bool,
     outcome: dict[str, Any],
     progress: Progress,
 ) -> dict[str, Any]:
     """The ``agentic_infra`` fact: outputs, secret file paths, resources, plan summary."""
     plain, sensitive = parse.outputs_from_state(state)
-    secret_files = {name: str(write_secret_file(paths.secrets / name, _text(value))) for name, value in sensitive.items()}
+    secret_files = {
+        name: str(write_secret_file(paths.secrets / name, _text(value))) for name, value in sensitive.items()
+    }
     kubeconfig = _kubeconfig(request, paths, plain) if plain.get("endpoint") else None
     if kubeconfig is not None:
         secret_files[KUBECONFIG_FILE] = str(write_secret_file(paths.secrets / KUBECONFIG_FILE, kubeconfig))
@@ -270,7 +301,7 @@ def describe(
         "platform": request.platform,
         "sandbox": request.sandbox,
         "terraform_dir": str(paths.terraform),
-        "state_existed_before": existed,
+        "state_existed_before": outcome["existed"],
         "outputs": plain,
         "secret_files": secret_files,
         "kubeconfig_path": secret_files.get(KUBECONFIG_FILE),
@@ -290,21 +321,19 @@ def _kubeconfig(request: ProvisionRequest, paths: ClusterPaths, outputs: dict[st
     if request.platform == "eks" and outputs.get("certificate_authority_data"):
         return eks_kubeconfig(
             request.cluster_key,
-            str(outputs.get("cluster_name", request.cluster_key)),
-            str(outputs["endpoint"]),
-            str(outputs["certificate_authority_data"]),
-            request.region,
-            request.profile,
+            cluster_name=str(outputs.get("cluster_name", request.cluster_key)),
+            endpoint=str(outputs["endpoint"]),
+            ca_data=str(outputs["certificate_authority_data"]),
+            region=request.region,
+            profile=request.profile,
         )
     if request.platform == "k3s" and request.project_path is None:
         return k3s_kubeconfig(k3s_credentials(paths.secrets), request.cluster_key, str(outputs["endpoint"]))
     return None
 
 
-def _track_sandbox(request: ProvisionRequest, has_resources: bool, progress: Progress) -> None:
-    if has_resources:
-        emulator.register_cluster(request.home, request.cluster_key)
-    elif emulator.release_cluster(request.home, request.cluster_key):
+def _release_sandbox(request: ProvisionRequest, progress: Progress) -> None:
+    if emulator.release_cluster(request.home, request.cluster_key):
         progress.note("no sandbox cluster remains: the sandbox emulator was stopped")
 
 
@@ -320,7 +349,11 @@ def _progress_line(record: dict[str, Any]) -> str:
 
 
 def _text_diagnostics(stderr: str) -> list[Diagnostic]:
-    return [Diagnostic(severity="error", summary=parse.LOCK_SUMMARY, detail=stderr)] if parse.LOCK_SUMMARY in stderr else []
+    return (
+        [Diagnostic(severity="error", summary=parse.LOCK_SUMMARY, detail=stderr)]
+        if parse.LOCK_SUMMARY in stderr
+        else []
+    )
 
 
 def _failure_message(step: str, diagnostics: list[Diagnostic], result: CommandResult) -> str:
@@ -337,7 +370,9 @@ def _failure_message(step: str, diagnostics: list[Diagnostic], result: CommandRe
             )
             if part
         )
-        described.append(f"{where + ': ' if where else ''}{diagnostic.summary}: {diagnostic.detail}".strip(": "))
+        described.append(
+            f"{where + ': ' if where else ''}{diagnostic.summary}: {diagnostic.detail}".strip(": ")
+        )
     return f"terraform {step} failed: " + "; ".join(described)
 
 

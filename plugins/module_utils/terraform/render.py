@@ -33,7 +33,9 @@ class WorkingDir:
     @property
     def initialised(self) -> bool:
         stamp = self.path / INIT_STAMP_FILE
-        return (self.path / ".terraform").is_dir() and stamp.exists() and stamp.read_text() == self.init_digest
+        return (
+            (self.path / ".terraform").is_dir() and stamp.exists() and stamp.read_text() == self.init_digest
+        )
 
     def mark_initialised(self) -> None:
         atomic_write_text(self.path / INIT_STAMP_FILE, self.init_digest)
@@ -43,7 +45,9 @@ def prepare(request: ProvisionRequest, terraform_dir: Path, variables: dict[str,
     """Write the module, the rendered provider/backend file, the CLI config and the tfvars."""
     source = request.module_source
     if not source.is_dir():
-        raise InputError("project_path" if request.project_path else "platform", str(source), "a Terraform module folder")
+        raise InputError(
+            "project_path" if request.project_path else "platform", str(source), "a Terraform module folder"
+        )
     copied = _copy_module(source, terraform_dir)
     providers = _render(request, PROVIDER_TEMPLATES[request.platform], _provider_context(request))
     cli_config = _render(request, "terraformrc.j2", {"plugin_dir": request.plugin_dir})
@@ -53,7 +57,9 @@ def prepare(request: ProvisionRequest, terraform_dir: Path, variables: dict[str,
     digest = hashlib.sha256()
     for part in (providers, cli_config, json.dumps(request.backend.model_dump(), sort_keys=True), *copied):
         digest.update(part.encode())
-    return WorkingDir(path=terraform_dir, cli_config=terraform_dir / CLI_CONFIG_FILE, init_digest=digest.hexdigest())
+    return WorkingDir(
+        path=terraform_dir, cli_config=terraform_dir / CLI_CONFIG_FILE, init_digest=digest.hexdigest()
+    )
 
 
 def _provider_context(request: ProvisionRequest) -> dict[str, Any]:
@@ -97,4 +103,3 @@ def _write_if_changed(path: Path, text: str) -> None:
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return
     atomic_write_text(path, text)
-

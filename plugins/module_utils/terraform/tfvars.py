@@ -82,7 +82,9 @@ def eks_variables(choices: PlanChoices, name: str, region: str, sandbox: bool) -
     return variables
 
 
-def k3s_variables(choices: PlanChoices, name: str, region: str, credentials: K3sCredentials) -> dict[str, Any]:
+def k3s_variables(
+    choices: PlanChoices, name: str, region: str, credentials: K3sCredentials
+) -> dict[str, Any]:
     first_group = choices.node_groups[0]
     return {
         "cluster_name": name,

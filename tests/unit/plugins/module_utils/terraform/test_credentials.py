@@ -41,11 +41,27 @@ def test_k3s_admin_certificate_is_signed_by_the_client_ca_and_trusted_in_the_kub
 
 def test_eks_kubeconfig_authenticates_with_aws_eks_get_token():
     kubeconfig = yaml.safe_load(
-        eks_kubeconfig("eks-prod-pay", "eks-prod-pay", "https://abc.eks.amazonaws.com", "Q0E=", "eu-west-3", "ops")
+        eks_kubeconfig(
+            "eks-prod-pay",
+            cluster_name="eks-prod-pay",
+            endpoint="https://abc.eks.amazonaws.com",
+            ca_data="Q0E=",
+            region="eu-west-3",
+            profile="ops",
+        )
     )
     user = kubeconfig["users"][0]["user"]["exec"]
 
     assert user["command"] == "aws"
-    assert user["args"] == ["--region", "eu-west-3", "eks", "get-token", "--cluster-name", "eks-prod-pay", "--output", "json"]
+    assert user["args"] == [
+        "--region",
+        "eu-west-3",
+        "eks",
+        "get-token",
+        "--cluster-name",
+        "eks-prod-pay",
+        "--output",
+        "json",
+    ]
     assert user["env"] == [{"name": "AWS_PROFILE", "value": "ops"}]
     assert kubeconfig["clusters"][0]["cluster"]["certificate-authority-data"] == "Q0E="

@@ -12,7 +12,14 @@ PLAN = {
     "kubernetes_version": "1.30",
     "zones": ["eu-west-3a", "eu-west-3b"],
     "node_groups": [
-        {"name": "general", "instance_type": "m6i.large", "min_size": 2, "desired_size": 3, "max_size": 6, "vcpu": 2}
+        {
+            "name": "general",
+            "instance_type": "m6i.large",
+            "min_size": 2,
+            "desired_size": 3,
+            "max_size": 6,
+            "vcpu": 2,
+        }
     ],
     "control_plane": {"endpoint_public_access": False, "secrets_encryption": True},
     "findings": [{"severity": "info", "code": "x", "message": "ignored by Terraform"}],
@@ -25,7 +32,14 @@ def test_eks_variables_carry_the_plan_choices_and_the_sandbox_turns_unsupported_
     assert variables["kubernetes_version"] == "1.30"
     assert variables["zones"] == ["eu-west-3a", "eu-west-3b"]
     assert variables["node_groups"] == [
-        {"name": "general", "instance_type": "m6i.large", "min_size": 2, "desired_size": 3, "max_size": 6, "disk_gib": 50}
+        {
+            "name": "general",
+            "instance_type": "m6i.large",
+            "min_size": 2,
+            "desired_size": 3,
+            "max_size": 6,
+            "disk_gib": 50,
+        }
     ]
     assert variables["endpoint_public_access"] is False
     assert variables["enable_addons"] is False
@@ -47,8 +61,10 @@ def test_eks_variables_on_aws_keep_addons_and_access_entries_and_default_the_zon
     [
         ({**PLAN, "node_groups": []}, "plan.node_groups"),
         ({**PLAN, "kubernetes_version": "1.31; rm -rf /"}, "plan.kubernetes_version"),
-        ({**PLAN, "node_groups": [{**PLAN["node_groups"][0], "instance_type": "${file(\"/etc/passwd\")}"}]},
-         "plan.node_groups.0.instance_type"),
+        (
+            {**PLAN, "node_groups": [{**PLAN["node_groups"][0], "instance_type": '${file("/etc/passwd")}'}]},
+            "plan.node_groups.0.instance_type",
+        ),
         ({**PLAN, "node_groups": [{**PLAN["node_groups"][0], "min_size": 5}]}, "plan.node_groups.0"),
     ],
 )
