@@ -1,3 +1,4 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The monitoring agent: kube-prometheus-stack, curated alert rules, dashboards and RBAC, rendered
 for review or GitOps, or applied to a cluster."""
 
@@ -28,7 +29,7 @@ description:
     field manager C(agentic-k8s). Files are written only when their content changes and helm runs only
     when the chart version or the values differ, so a second run reports C(changed=false).
 version_added: 0.1.0
-author: agentic.k8s contributors
+author: agentic.k8s maintainers (@agentic-k8s)
 options:
   platform:
     description: The cluster's platform; eks, aks and gke have managed control planes.
@@ -127,11 +128,13 @@ options:
     default: 30
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - Renders in memory and returns the manifests (RV(rendered_manifests)); with O(mode=apply) and a
         reachable cluster, reads the release and server-side dry-runs every object.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode).
     support: full
     details: The rendered files, the Helm values and the live objects against the desired ones.
 requirements:
@@ -289,7 +292,7 @@ ARGUMENT_SPEC = {
     "mode": {"type": "str", "choices": ["render", "apply"], "default": "render"},
     "dest": {"type": "path", "required": True},
     "plan": {"type": "dict"},
-    "cluster_key": {"type": "str"},
+    "cluster_key": {"type": "str", "no_log": False},
     "namespace": {"type": "str", "default": "monitoring"},
     "release_name": {"type": "str", "default": "kube-prometheus-stack"},
     "chart_version": {"type": "str"},
@@ -300,7 +303,7 @@ ARGUMENT_SPEC = {
     "prometheus_memory_request": {"type": "str"},
     "storage_class": {"type": "str"},
     "runbook_base_url": {"type": "str", "default": "https://example.invalid/RUNBOOK.md"},
-    "grafana_admin_secret": {"type": "str", "default": "agentic-grafana-admin"},
+    "grafana_admin_secret": {"type": "str", "default": "agentic-grafana-admin", "no_log": False},
     "pushgateway_target": {"type": "str"},
     "gitops_repo_url": {"type": "str"},
     "gitops_path": {"type": "str", "default": "monitoring"},
