@@ -116,3 +116,13 @@ def test_a_bad_kubeconfig_names_the_file(tmp_path):
     path.write_text("not: [a kubeconfig")
     with pytest.raises(KubeError, match="cannot load kubeconfig"):
         KubeClient(str(path))
+
+
+def test_list_filters_by_field_selector(client, kube_fake):
+    event = {"apiVersion": "v1", "kind": "Event", "metadata": {"namespace": "default"}}
+    kube_fake.seed(
+        {**event, "metadata": {**event["metadata"], "name": "e1"}, "involvedObject": {"name": "web"}},
+        {**event, "metadata": {**event["metadata"], "name": "e2"}, "involvedObject": {"name": "db"}},
+    )
+    events = client.list("v1", "Event", "default", field_selector="involvedObject.name=web")
+    assert [item["metadata"]["name"] for item in events] == ["e1"]
