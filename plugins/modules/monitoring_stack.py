@@ -67,7 +67,7 @@ options:
     description: The kube-prometheus-stack chart version; the collection's pinned version when omitted.
     type: str
   chart_repo:
-    description: The chart repository URL; the prometheus-community repository when omitted.
+    description: The http(s) URL of the chart repository; the prometheus-community repository when omitted.
     type: str
   retention_days:
     description: Prometheus retention in days (1-3650); the plan's, else 15.
