@@ -12,7 +12,8 @@ description:
   - Builds the desired state from the platform and the plan's monitoring sizing
     (C(agentic_plan.monitoring)); the chart kube-prometheus-stack at a pinned version with generated
     values (retention, storage, Prometheus requests; on the managed control planes eks, aks and gke the
-    etcd, controller-manager and scheduler scrapes and their alerts turned off;
+    etcd, controller-manager and scheduler scrapes and their alerts turned off, and on k3s unless
+    O(scrape_control_plane=true);
     C(serviceMonitorSelectorNilUsesHelmValues=false) so the team's own monitors are picked up;
     Grafana's admin credentials from an existing Secret); curated PrometheusRules, each alert with
     severity, summary, description and a C(runbook_url); Grafana dashboards (cluster overview and the
@@ -81,6 +82,14 @@ options:
   prometheus_memory_request:
     description: The Prometheus memory request (a quantity such as C(2Gi)); the plan's, else C(2Gi).
     type: str
+  scrape_control_plane:
+    description:
+      - k3s only; scrape etcd, the controller-manager and the scheduler, and keep their default alerts.
+      - k3s binds their metrics to 127.0.0.1 unless its server runs with C(bind-address=0.0.0.0)
+        arguments, so they are off by default; managed control planes (eks, aks, gke) cannot be
+        scraped at all and ignore this option.
+    type: bool
+    default: false
   storage_class:
     description: The StorageClass of the Prometheus volume; the cluster's default when omitted.
     type: str
@@ -302,6 +311,7 @@ ARGUMENT_SPEC = {
     "prometheus_cpu_request": {"type": "str"},
     "prometheus_memory_request": {"type": "str"},
     "storage_class": {"type": "str"},
+    "scrape_control_plane": {"type": "bool", "default": False},
     "runbook_base_url": {"type": "str", "default": "https://example.invalid/RUNBOOK.md"},
     "grafana_admin_secret": {"type": "str", "default": "agentic-grafana-admin", "no_log": False},
     "pushgateway_target": {"type": "str"},

@@ -66,6 +66,9 @@ class MonitoringSpec(BaseModel):
     gitops_repo_url: str = Field("", pattern=r"^$|^(https://|ssh://|git@)")
     gitops_path: str = "monitoring"
     gitops_revision: str = "main"
+    scrape_control_plane: bool = False
+    """k3s only: scrape etcd, controller-manager and scheduler (k3s binds their metrics to 127.0.0.1
+    unless its server runs with ``bind-address=0.0.0.0`` arguments, so they are off by default)."""
     kubernetes_version: str = Field("1.31", pattern=r"^v?1\.[0-9]+(\.[0-9]+)?$")
 
     @field_validator("prometheus_cpu_request", "prometheus_memory_request", mode="before")
@@ -76,6 +79,11 @@ class MonitoringSpec(BaseModel):
     @property
     def managed_control_plane(self) -> bool:
         return self.platform in MANAGED_PLATFORMS
+
+    @property
+    def control_plane_scraped(self) -> bool:
+        """Managed control planes (eks, aks, gke) can never be scraped; k3s when asked to."""
+        return self.scrape_control_plane and not self.managed_control_plane
 
     @property
     def prometheus_service(self) -> str:
