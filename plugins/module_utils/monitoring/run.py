@@ -15,7 +15,15 @@ from ..common.runner import run_command
 from ..kube.client import KubeClient
 from .apply import ApplyOutcome, apply_stack
 from .helm import HelmTarget
-from .render import RenderedFiles, pending_changes, rendered_files, stale_files, to_yaml, write_changes
+from .render import (
+    FileChange,
+    RenderedFiles,
+    pending_changes,
+    rendered_files,
+    stale_files,
+    to_yaml,
+    write_changes,
+)
 from .rules import rule_groups
 from .spec import MonitoringSpec, input_error
 from .stack import DesiredState, desired_state
@@ -89,7 +97,7 @@ def run_monitoring(spec: MonitoringSpec, request: MonitoringRequest) -> dict[str
         result["rendered_manifests"] = desired.manifests
         result["rendered_values"] = desired.values
     if request.diff:
-        result["diff"] = _diffs(rendered, changes, desired, outcome)
+        result["diff"] = _diffs(changes, desired, outcome)
     return result
 
 
@@ -162,7 +170,7 @@ def _cluster_step(
 
 
 def _diffs(
-    rendered: RenderedFiles, changes: list, desired: DesiredState, outcome: ApplyOutcome | None
+    changes: list[FileChange], desired: DesiredState, outcome: ApplyOutcome | None
 ) -> list[dict[str, str]]:
     diffs = [
         {"before_header": str(c.path), "after_header": str(c.path), "before": c.before, "after": c.after}

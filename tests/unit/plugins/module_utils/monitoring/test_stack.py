@@ -179,3 +179,24 @@ def test_bad_input_names_the_field_and_the_allowed_values(params, field, allowed
         build_spec(params)
     assert caught.value.field == field
     assert allowed in caught.value.message
+
+
+def test_optional_inputs_reach_the_values_and_the_gitops_objects():
+    spec = build_spec(
+        {
+            "platform": "aks",
+            "storage_class": "managed-premium",
+            "pushgateway_target": "pushgateway.ops:9091",
+            "gitops_repo_url": "https://git.example.com/ops/cluster.git",
+            "cluster_key": "aks-prod-shop",
+        }
+    )
+    desired = desired_state(spec)
+    prometheus = desired.values["prometheus"]["prometheusSpec"]
+    assert prometheus["storageSpec"]["volumeClaimTemplate"]["spec"]["storageClassName"] == "managed-premium"
+    assert prometheus["additionalScrapeConfigs"][0]["static_configs"] == [
+        {"targets": ["pushgateway.ops:9091"]}
+    ]
+    assert prometheus["externalLabels"] == {"cluster": "aks-prod-shop"}
+    kinds = [m["kind"] for m in desired.gitops]
+    assert kinds.count("Application") == 2 and "Kustomization" in kinds and "GitRepository" in kinds
