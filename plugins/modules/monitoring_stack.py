@@ -105,8 +105,9 @@ options:
     default: agentic-grafana-admin
   pushgateway_target:
     description:
-      - C(host:port) of a Pushgateway that holds the collection's own metrics; Prometheus scrapes it
-        (job C(agentic-k8s-pushgateway)) for the self-metrics dashboard and alerts.
+      - C(host:port) of a Pushgateway that holds the collection's own metrics (or of a node-exporter
+        whose textfile collector reads the exported file); Prometheus scrapes it (job
+        C(agentic-k8s-pushgateway), labels kept) for the self-metrics dashboard and alerts.
     type: str
   gitops_repo_url:
     description:
