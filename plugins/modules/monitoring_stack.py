@@ -1,3 +1,4 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The monitoring agent: kube-prometheus-stack, curated alert rules, dashboards and RBAC, rendered
 for review or GitOps, or applied to a cluster."""
 
@@ -11,7 +12,8 @@ description:
   - Builds the desired state from the platform and the plan's monitoring sizing
     (C(agentic_plan.monitoring)); the chart kube-prometheus-stack at a pinned version with generated
     values (retention, storage, Prometheus requests; on the managed control planes eks, aks and gke the
-    etcd, controller-manager and scheduler scrapes and their alerts turned off;
+    etcd, controller-manager and scheduler scrapes and their alerts turned off, and on k3s unless
+    O(scrape_control_plane=true);
     C(serviceMonitorSelectorNilUsesHelmValues=false) so the team's own monitors are picked up;
     Grafana's admin credentials from an existing Secret); curated PrometheusRules, each alert with
     severity, summary, description and a C(runbook_url); Grafana dashboards (cluster overview and the
@@ -28,7 +30,7 @@ description:
     field manager C(agentic-k8s). Files are written only when their content changes and helm runs only
     when the chart version or the values differ, so a second run reports C(changed=false).
 version_added: 0.1.0
-author: agentic.k8s contributors
+author: agentic.k8s maintainers (@agentic-k8s)
 options:
   platform:
     description: The cluster's platform; eks, aks and gke have managed control planes.
@@ -66,7 +68,7 @@ options:
     description: The kube-prometheus-stack chart version; the collection's pinned version when omitted.
     type: str
   chart_repo:
-    description: The chart repository URL; the prometheus-community repository when omitted.
+    description: The http(s) URL of the chart repository; the prometheus-community repository when omitted.
     type: str
   retention_days:
     description: Prometheus retention in days (1-3650); the plan's, else 15.
@@ -80,6 +82,14 @@ options:
   prometheus_memory_request:
     description: The Prometheus memory request (a quantity such as C(2Gi)); the plan's, else C(2Gi).
     type: str
+  scrape_control_plane:
+    description:
+      - k3s only; scrape etcd, the controller-manager and the scheduler, and keep their default alerts.
+      - k3s binds their metrics to 127.0.0.1 unless its server runs with C(bind-address=0.0.0.0)
+        arguments, so they are off by default; managed control planes (eks, aks, gke) cannot be
+        scraped at all and ignore this option.
+    type: bool
+    default: false
   storage_class:
     description: The StorageClass of the Prometheus volume; the cluster's default when omitted.
     type: str
@@ -95,8 +105,9 @@ options:
     default: agentic-grafana-admin
   pushgateway_target:
     description:
-      - C(host:port) of a Pushgateway that holds the collection's own metrics; Prometheus scrapes it
-        (job C(agentic-k8s-pushgateway)) for the self-metrics dashboard and alerts.
+      - C(host:port) of a Pushgateway that holds the collection's own metrics (or of a node-exporter
+        whose textfile collector reads the exported file); Prometheus scrapes it (job
+        C(agentic-k8s-pushgateway), labels kept) for the self-metrics dashboard and alerts.
     type: str
   gitops_repo_url:
     description:
@@ -127,11 +138,13 @@ options:
     default: 30
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - Renders in memory and returns the manifests (RV(rendered_manifests)); with O(mode=apply) and a
         reachable cluster, reads the release and server-side dry-runs every object.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode).
     support: full
     details: The rendered files, the Helm values and the live objects against the desired ones.
 requirements:
@@ -289,7 +302,7 @@ ARGUMENT_SPEC = {
     "mode": {"type": "str", "choices": ["render", "apply"], "default": "render"},
     "dest": {"type": "path", "required": True},
     "plan": {"type": "dict"},
-    "cluster_key": {"type": "str"},
+    "cluster_key": {"type": "str", "no_log": False},
     "namespace": {"type": "str", "default": "monitoring"},
     "release_name": {"type": "str", "default": "kube-prometheus-stack"},
     "chart_version": {"type": "str"},
@@ -299,8 +312,9 @@ ARGUMENT_SPEC = {
     "prometheus_cpu_request": {"type": "str"},
     "prometheus_memory_request": {"type": "str"},
     "storage_class": {"type": "str"},
+    "scrape_control_plane": {"type": "bool", "default": False},
     "runbook_base_url": {"type": "str", "default": "https://example.invalid/RUNBOOK.md"},
-    "grafana_admin_secret": {"type": "str", "default": "agentic-grafana-admin"},
+    "grafana_admin_secret": {"type": "str", "default": "agentic-grafana-admin", "no_log": False},
     "pushgateway_target": {"type": "str"},
     "gitops_repo_url": {"type": "str"},
     "gitops_path": {"type": "str", "default": "monitoring"},

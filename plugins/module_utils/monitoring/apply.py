@@ -30,7 +30,7 @@ class ObjectChange:
 
     @property
     def changed(self) -> bool:
-        return self.action not in ("unchanged",)
+        return self.action != "unchanged"
 
 
 @dataclass

@@ -12,10 +12,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..common.errors import AgenticError, InputError
 from ..common.runner import run_command
-from ..kube.client import KubeClient
+from ..kube.client import KubeClient, KubeError
 from .apply import ApplyOutcome, apply_stack
 from .helm import HelmTarget
-from .render import RenderedFiles, pending_changes, rendered_files, stale_files, to_yaml, write_changes
+from .render import (
+    FileChange,
+    RenderedFiles,
+    pending_changes,
+    rendered_files,
+    stale_files,
+    to_yaml,
+    write_changes,
+)
 from .rules import rule_groups
 from .spec import MonitoringSpec, input_error
 from .stack import DesiredState, desired_state
@@ -89,7 +97,7 @@ def run_monitoring(spec: MonitoringSpec, request: MonitoringRequest) -> dict[str
         result["rendered_manifests"] = desired.manifests
         result["rendered_values"] = desired.values
     if request.diff:
-        result["diff"] = _diffs(rendered, changes, desired, outcome)
+        result["diff"] = _diffs(changes, desired, outcome)
     return result
 
 
@@ -135,34 +143,50 @@ def _cluster_step(
         return None, False
     if not request.kubeconfig_path:
         raise InputError("kubeconfig_path", "", "the path of a kubeconfig file (required with mode=apply)")
+    kube = _connect(request)
+    if kube is None:
+        logs.append("no Kubernetes API reachable: rendered in memory only, no server dry-run")
+        return None, False
     spec = desired.spec
-    with KubeClient(request.kubeconfig_path, request.kube_context, timeout_s=request.api_timeout_s) as kube:
-        if not kube.reachable():
-            if request.check_mode:
-                logs.append("no Kubernetes API reachable: rendered in memory only, no server dry-run")
-                return None, False
-            raise AgenticError(
-                f"the Kubernetes API of {request.kubeconfig_path} is not reachable; mode=apply needs a "
-                "cluster (use mode=render to only render and validate)",
-                kubeconfig_path=request.kubeconfig_path,
-            )
-        target = HelmTarget(
-            release=spec.release_name,
-            namespace=spec.namespace,
-            chart_repo=spec.chart_repo,
-            chart_version=spec.chart_version,
-            kubeconfig_path=request.kubeconfig_path,
-            context=request.kube_context,
-            timeout_s=request.helm_timeout_s,
-        )
+    target = HelmTarget(
+        release=spec.release_name,
+        namespace=spec.namespace,
+        chart_repo=spec.chart_repo,
+        chart_version=spec.chart_version,
+        kubeconfig_path=request.kubeconfig_path,
+        context=request.kube_context,
+        timeout_s=request.helm_timeout_s,
+    )
+    with kube:
         outcome = apply_stack(desired, kube, target, rendered.values_file, check=request.check_mode)
     if request.check_mode:
         logs.append("check mode: server dry-run against the reachable cluster")
     return outcome, True
 
 
+def _connect(request: MonitoringRequest) -> KubeClient | None:
+    """A client of a reachable API; in check mode None when there is none (the kubeconfig of a
+    cluster that is only planned may not exist yet), otherwise an error saying what to do."""
+    try:
+        kube = KubeClient(request.kubeconfig_path, request.kube_context, timeout_s=request.api_timeout_s)
+    except KubeError:
+        if request.check_mode:
+            return None
+        raise
+    if kube.reachable():
+        return kube
+    kube.close()
+    if request.check_mode:
+        return None
+    raise AgenticError(
+        f"the Kubernetes API of {request.kubeconfig_path} is not reachable; mode=apply needs a "
+        "cluster (use mode=render to only render and validate)",
+        kubeconfig_path=request.kubeconfig_path,
+    )
+
+
 def _diffs(
-    rendered: RenderedFiles, changes: list, desired: DesiredState, outcome: ApplyOutcome | None
+    changes: list[FileChange], desired: DesiredState, outcome: ApplyOutcome | None
 ) -> list[dict[str, str]]:
     diffs = [
         {"before_header": str(c.path), "after_header": str(c.path), "before": c.before, "after": c.after}

@@ -37,8 +37,10 @@ _ALLOWED = {
     "prometheus_cpu_request": "a CPU quantity such as 500m or 2",
     "prometheus_memory_request": "a memory quantity such as 2Gi or 512Mi",
     "runbook_base_url": "an http(s) or file URL",
+    "chart_repo": "the http(s) URL of a Helm chart repository (OCI registries are not supported)",
     "pushgateway_target": "empty or host:port",
     "gitops_repo_url": "empty or a Git URL",
+    "kubernetes_version": "a Kubernetes version such as 1.31",
 }
 
 
@@ -52,7 +54,7 @@ class MonitoringSpec(BaseModel):
     namespace: str = Field("monitoring", pattern=DNS_LABEL)
     release_name: str = Field(CHART_NAME, pattern=DNS_LABEL, max_length=53)
     chart_version: str = Field(CHART_VERSION, min_length=1)
-    chart_repo: str = Field(CHART_REPO, pattern=r"^(https?|oci)://")
+    chart_repo: str = Field(CHART_REPO, pattern=r"^https?://")
     retention_days: int = Field(15, ge=1, le=3650)
     storage_gib: int = Field(50, ge=1, le=65536)
     prometheus_cpu_request: str = Field("500m", pattern=CPU_QUANTITY)
@@ -64,7 +66,10 @@ class MonitoringSpec(BaseModel):
     gitops_repo_url: str = Field("", pattern=r"^$|^(https://|ssh://|git@)")
     gitops_path: str = "monitoring"
     gitops_revision: str = "main"
-    kubernetes_version: str = "1.31"
+    scrape_control_plane: bool = False
+    """k3s only: scrape etcd, controller-manager and scheduler (k3s binds their metrics to 127.0.0.1
+    unless its server runs with ``bind-address=0.0.0.0`` arguments, so they are off by default)."""
+    kubernetes_version: str = Field("1.31", pattern=r"^v?1\.[0-9]+(\.[0-9]+)?$")
 
     @field_validator("prometheus_cpu_request", "prometheus_memory_request", mode="before")
     @classmethod
@@ -74,6 +79,11 @@ class MonitoringSpec(BaseModel):
     @property
     def managed_control_plane(self) -> bool:
         return self.platform in MANAGED_PLATFORMS
+
+    @property
+    def control_plane_scraped(self) -> bool:
+        """Managed control planes (eks, aks, gke) can never be scraped; k3s when asked to."""
+        return self.scrape_control_plane and not self.managed_control_plane
 
     @property
     def prometheus_service(self) -> str:

@@ -25,7 +25,7 @@ def chart_values(spec: MonitoringSpec) -> dict[str, Any]:
         "grafana": _grafana(spec),
         "defaultRules": {"create": True, "rules": _default_rule_switches(spec)},
     }
-    if spec.managed_control_plane:
+    if not spec.control_plane_scraped:
         values.update({component: {"enabled": False} for component in _CONTROL_PLANE_COMPONENTS})
     return values
 
@@ -40,8 +40,8 @@ _CONTROL_PLANE_RULE_GROUPS = (
 
 
 def _default_rule_switches(spec: MonitoringSpec) -> dict[str, bool]:
-    """On managed control planes the etcd, controller-manager and scheduler alerts would fire forever."""
-    return {group: not spec.managed_control_plane for group in _CONTROL_PLANE_RULE_GROUPS}
+    """Unscraped etcd, controller-manager and scheduler would make their alerts fire forever."""
+    return {group: spec.control_plane_scraped for group in _CONTROL_PLANE_RULE_GROUPS}
 
 
 def _prometheus_spec(spec: MonitoringSpec) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.agentic.k8s.plugins.module_utils.kube.client import (
@@ -116,3 +118,23 @@ def test_a_bad_kubeconfig_names_the_file(tmp_path):
     path.write_text("not: [a kubeconfig")
     with pytest.raises(KubeError, match="cannot load kubeconfig"):
         KubeClient(str(path))
+
+
+def test_list_filters_by_field_selector(client, kube_fake):
+    event = {"apiVersion": "v1", "kind": "Event", "metadata": {"namespace": "default"}}
+    kube_fake.seed(
+        {**event, "metadata": {**event["metadata"], "name": "e1"}, "involvedObject": {"name": "web"}},
+        {**event, "metadata": {**event["metadata"], "name": "e2"}, "involvedObject": {"name": "db"}},
+    )
+    events = client.list("v1", "Event", "default", field_selector="involvedObject.name=web")
+    assert [item["metadata"]["name"] for item in events] == ["e1"]
+
+
+def test_a_refused_token_is_a_401_error(kube_fake, tmp_path):
+    config = json.loads(kube_fake.kubeconfig.read_text())
+    config["users"][0]["user"]["token"] = "wrong"
+    path = tmp_path / "bad-token"
+    path.write_text(json.dumps(config))
+    with KubeClient(str(path), timeout_s=5) as kube, pytest.raises(KubeError) as caught:
+        kube.version()
+    assert caught.value.status == 401

@@ -129,6 +129,21 @@ def test_check_mode_without_a_reachable_cluster_renders_in_memory(kube_fake, tmp
     assert "no Kubernetes API reachable" in " ".join(result["logs"])
 
 
+def test_check_mode_with_a_kubeconfig_not_written_yet_renders_in_memory(tmp_path):
+    planned = MonitoringRequest(
+        mode="apply", dest=str(tmp_path), kubeconfig_path=str(tmp_path / "absent"), check_mode=True
+    )
+    result = run_monitoring(SPEC, planned)
+    assert result["cluster_reachable"] is False and result["rendered_manifests"]
+
+
+def test_apply_with_a_missing_kubeconfig_names_it(tmp_path):
+    with pytest.raises(KubeError, match="cannot load kubeconfig"):
+        run_monitoring(
+            SPEC, MonitoringRequest(mode="apply", dest=str(tmp_path), kubeconfig_path=str(tmp_path / "x"))
+        )
+
+
 def test_apply_without_a_reachable_cluster_fails_clearly(kube_fake, tmp_path):
     kube_fake.api.stop()
     with pytest.raises(AgenticError, match="not reachable; mode=apply needs a cluster"):

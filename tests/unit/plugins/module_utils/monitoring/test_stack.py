@@ -43,17 +43,27 @@ def test_values_take_retention_storage_and_requests_from_the_plan(desired):
     assert prometheus["serviceMonitorSelectorNilUsesHelmValues"] is False
 
 
-def test_managed_control_planes_turn_off_what_cannot_be_scraped(desired):
-    managed = desired.spec.platform in ("eks", "aks", "gke")
-    for component in ("kubeEtcd", "kubeControllerManager", "kubeScheduler"):
-        assert (desired.values.get(component) == {"enabled": False}) is managed
-    switches = desired.values["defaultRules"]["rules"]
-    assert (
-        switches["etcd"]
-        is switches["kubeControllerManager"]
-        is switches["kubeSchedulerAlerting"]
-        is not managed
-    )
+CONTROL_PLANE = ("kubeEtcd", "kubeControllerManager", "kubeScheduler")
+
+
+def control_plane_scraped(values) -> bool:
+    disabled = [values.get(component) == {"enabled": False} for component in CONTROL_PLANE]
+    switches = values["defaultRules"]["rules"]
+    alerts = [switches[group] for group in ("etcd", "kubeControllerManager", "kubeSchedulerAlerting")]
+    assert len(set(disabled)) == 1 and len(set(alerts)) == 1 and disabled[0] is not alerts[0]
+    return alerts[0]
+
+
+def test_control_plane_scrapes_and_alerts_are_off_by_default(desired):
+    assert control_plane_scraped(desired.values) is False
+
+
+@pytest.mark.parametrize(
+    ("platform", "scraped"), [("k3s", True), ("eks", False), ("aks", False), ("gke", False)]
+)
+def test_only_k3s_scrapes_its_control_plane_when_asked(platform, scraped):
+    spec = build_spec({"platform": platform, "scrape_control_plane": True})
+    assert control_plane_scraped(desired_state(spec).values) is scraped
 
 
 def test_grafana_admin_comes_from_an_existing_secret_and_no_password_is_rendered(desired):
@@ -169,3 +179,24 @@ def test_bad_input_names_the_field_and_the_allowed_values(params, field, allowed
         build_spec(params)
     assert caught.value.field == field
     assert allowed in caught.value.message
+
+
+def test_optional_inputs_reach_the_values_and_the_gitops_objects():
+    spec = build_spec(
+        {
+            "platform": "aks",
+            "storage_class": "managed-premium",
+            "pushgateway_target": "pushgateway.ops:9091",
+            "gitops_repo_url": "https://git.example.com/ops/cluster.git",
+            "cluster_key": "aks-prod-shop",
+        }
+    )
+    desired = desired_state(spec)
+    prometheus = desired.values["prometheus"]["prometheusSpec"]
+    assert prometheus["storageSpec"]["volumeClaimTemplate"]["spec"]["storageClassName"] == "managed-premium"
+    assert prometheus["additionalScrapeConfigs"][0]["static_configs"] == [
+        {"targets": ["pushgateway.ops:9091"]}
+    ]
+    assert prometheus["externalLabels"] == {"cluster": "aks-prod-shop"}
+    kinds = [m["kind"] for m in desired.gitops]
+    assert kinds.count("Application") == 2 and "Kustomization" in kinds and "GitRepository" in kinds
