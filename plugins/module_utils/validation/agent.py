@@ -20,8 +20,9 @@ from .report import assemble_report, phase_timeline, read_events, write_reports
 from .settings import LIVE_CHECK_NAMES, ValidationSettings
 from .static import MANIFESTS_CHECK, PLAN_CHECK, check_manifests, check_plan_against_infra, load_manifests
 
-Diagnose = Callable[[list[Finding]], tuple[str | None, list[dict[str, Any]]]]
-"""Failing findings -> (advisory text or None, llm_usage entries); the LLM layer supplies one."""
+Diagnose = Callable[[list[Finding]], tuple[str | None, list[dict[str, Any]], str]]
+"""Failing findings -> (advisory text or None, llm_usage entries, why there is no text); the LLM
+layer supplies one (validation.diagnosis.llm_diagnose)."""
 ROUND_CALL_BUDGET = 10
 FAILING_SEVERITIES = {"critical": {Severity.CRITICAL}, "warning": {Severity.CRITICAL, Severity.WARNING}}
 
@@ -65,11 +66,11 @@ def validate_cluster(
     failing = [f for o in outcomes for f in o.findings if f.severity is not Severity.INFO]
     diagnosis, usage = (None, [])
     if diagnose is not None and failing:
-        diagnosis, usage = diagnose(failing)
+        diagnosis, usage, problem = diagnose(failing)
         logs.append(
             "diagnosis: advisory LLM text added beside the deterministic findings"
             if diagnosis
-            else "diagnosis: the LLM gave no usable answer; the deterministic suggestions stand"
+            else f"diagnosis: no usable LLM answer ({problem}); the deterministic suggestions stand"
         )
     report = assemble_report(
         mode,
