@@ -23,7 +23,7 @@ MAX_EVIDENCE_CHARS = 1200
 MAX_STRING_CHARS = 240
 MAX_LIST_ITEMS = 8
 MAX_ITEMS = 3
-MAX_TEXT_CHARS = 240
+MAX_TEXT_CHARS = 200
 MAX_ANSWER_TOKENS = 768
 SYSTEM = (
     "You are a Kubernetes site reliability engineer. You receive the failing checks of a cluster "
@@ -43,14 +43,14 @@ class DiagnosisAnswer(BaseModel):
 
 
 def answer_schema(finding_count: int) -> type[DiagnosisAnswer]:
-    """The answer's schema for ``finding_count`` numbered findings: an item cites one of them."""
-    item = create_model(
-        "DiagnosisItem", __base__=DiagnosisItem, finding=(int, Field(ge=1, le=max(1, finding_count)))
-    )
+    """The answer's schema for ``finding_count`` numbered findings: each item cites one of them,
+    at most one item per finding and ``MAX_ITEMS`` in all (short answers, bounded tokens)."""
+    count = max(1, finding_count)
+    item = create_model("DiagnosisItem", __base__=DiagnosisItem, finding=(int, Field(ge=1, le=count)))
     return create_model(
         "DiagnosisAnswer",
         __base__=DiagnosisAnswer,
-        items=(list[item], Field(min_length=1, max_length=MAX_ITEMS)),
+        items=(list[item], Field(min_length=1, max_length=min(MAX_ITEMS, count))),
     )
 
 

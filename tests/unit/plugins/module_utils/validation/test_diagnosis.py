@@ -54,9 +54,11 @@ def test_the_answer_schema_only_admits_the_numbered_findings_three_items_and_sho
     with pytest.raises(ValidationError):
         schema.model_validate({"items": [{**item, "finding": 3}]})
     with pytest.raises(ValidationError):
-        schema.model_validate({"items": [item] * 4})
+        schema.model_validate({"items": [item] * 3})
     with pytest.raises(ValidationError):
-        schema.model_validate({"items": [{**item, "cause": "c" * 241}]})
+        answer_schema(12).model_validate({"items": [item] * 4})
+    with pytest.raises(ValidationError):
+        schema.model_validate({"items": [{**item, "cause": "c" * 201}]})
 
 
 def test_the_answer_is_rendered_with_the_cited_findings():
