@@ -26,7 +26,7 @@ def test_the_llm_diagnosis_is_advisory_and_recorded(cluster_to_validate, local_l
         base_url=f"{local_llm}/v1",
         api_key="local",
         max_tokens=512,
-        timeout_s=300,
+        timeout_s=900,
         max_retries=0,
         cache_dir=tmp_path / "llm-cache",
     )

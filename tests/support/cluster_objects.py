@@ -30,7 +30,21 @@ def node(
         "kind": "Node",
         "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name}},
         "spec": {},
-        "status": {"conditions": conditions, "nodeInfo": {"kubeletVersion": version}},
+        "status": {
+            "conditions": conditions,
+            "nodeInfo": {
+                "architecture": "amd64",
+                "bootID": f"boot-{name}",
+                "containerRuntimeVersion": "containerd://1.7.22",
+                "kernelVersion": "6.1.0",
+                "kubeProxyVersion": version,
+                "kubeletVersion": version,
+                "machineID": f"machine-{name}",
+                "operatingSystem": "linux",
+                "osImage": "Amazon Linux 2023",
+                "systemUUID": f"uuid-{name}",
+            },
+        },
     }
 
 
@@ -47,6 +61,8 @@ def pod(
 ) -> dict[str, Any]:
     container: dict[str, Any] = {
         "name": "main",
+        "image": "busybox:1.36",
+        "imageID": "docker.io/library/busybox@sha256:0",
         "ready": ready and not waiting,
         "restartCount": restarts,
         "state": {"waiting": {"reason": waiting, "message": f"back-off restarting {name}"}}

@@ -23,7 +23,7 @@ MAX_EVIDENCE_CHARS = 1200
 MAX_STRING_CHARS = 240
 MAX_LIST_ITEMS = 8
 MAX_ITEMS = 3
-MAX_TEXT_CHARS = 200
+MAX_TEXT_CHARS = 160
 MAX_ANSWER_TOKENS = 768
 SYSTEM = (
     "You are a Kubernetes site reliability engineer. You receive the failing checks of a cluster "

@@ -58,7 +58,7 @@ def test_the_answer_schema_only_admits_the_numbered_findings_three_items_and_sho
     with pytest.raises(ValidationError):
         answer_schema(12).model_validate({"items": [item] * 4})
     with pytest.raises(ValidationError):
-        schema.model_validate({"items": [{**item, "cause": "c" * 201}]})
+        schema.model_validate({"items": [{**item, "cause": "c" * 161}]})
 
 
 def test_the_answer_is_rendered_with_the_cited_findings():
