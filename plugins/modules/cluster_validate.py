@@ -60,8 +60,10 @@ options:
     description:
       - The monitoring endpoints, as C(agentic_monitoring.endpoints) gives them, keyed
         C(prometheus), C(alertmanager), C(grafana); each C({url, service, port, namespace}).
-      - A C(url) is fetched directly; without one, the Service is reached through the API server's
-        service proxy (C(/api/v1/namespaces/<namespace>/services/<service>:<port>/proxy)).
+      - With a C(service) and no C(url), or an in-cluster one (C(*.svc)), the endpoint is reached
+        through the API server's service proxy
+        (C(/api/v1/namespaces/<namespace>/services/<service>:<port>/proxy)); another C(url) is
+        fetched directly from the controller.
     type: dict
     default: {}
   expected_nodes:

@@ -157,7 +157,7 @@ def healthy_cluster(node_count: int = 3) -> dict[str, list[dict[str, Any]]]:
 def rbac_binding(
     name: str, role: str, subjects: list[dict[str, str]], *, ours: bool = True
 ) -> dict[str, Any]:
-    labels = {"app.kubernetes.io/managed-by": "agentic.k8s"} if ours else {}
+    labels = {"app.kubernetes.io/managed-by": "agentic-k8s"} if ours else {}
     return {
         "apiVersion": "rbac.authorization.k8s.io/v1",
         "kind": "ClusterRoleBinding",
@@ -172,7 +172,7 @@ def rbac_role(
 ) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "name": name,
-        "labels": {"app.kubernetes.io/managed-by": "agentic.k8s"} if ours else {},
+        "labels": {"app.kubernetes.io/managed-by": "agentic-k8s"} if ours else {},
     }
     if kind == "Role":
         metadata["namespace"] = "monitoring"

@@ -30,6 +30,7 @@ RBAC = "rbac.authorization.k8s.io/v1"
 MAX_PODS_WITH_EVIDENCE = 20
 LOG_TAIL_LINES = 20
 PROBE_POLL_S = 1.0
+IN_CLUSTER_SUFFIXES = (".svc", ".svc.cluster.local")
 
 LiveCheck = Callable[[KubeClient, ValidationSettings], list[Finding]]
 
@@ -139,14 +140,20 @@ def security_check(client: KubeClient, settings: ValidationSettings) -> list[Fin
 
 
 def endpoints_check(client: KubeClient | None, settings: ValidationSettings) -> list[Finding]:
-    """Each configured endpoint by its URL, else through the API server's service proxy."""
+    """Each endpoint through the API server's service proxy when its Service is known and its URL
+    is missing or in-cluster (``*.svc``: not resolvable from the controller), else by its URL."""
     fetchers: dict[str, Fetch] = {}
     for name, endpoint in settings.endpoints.items():
-        if endpoint.url:
-            fetchers[name] = url_fetch(endpoint.url, settings.timeout_s)
-        elif client is not None and endpoint.service:
+        if client is not None and endpoint.service and (not endpoint.url or in_cluster_url(endpoint.url)):
             fetchers[name] = service_proxy_fetch(client, endpoint.namespace, endpoint.service, endpoint.port)
+        elif endpoint.url:
+            fetchers[name] = url_fetch(endpoint.url, settings.timeout_s)
     return check_endpoints(fetchers)
+
+
+def in_cluster_url(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    return host.endswith(IN_CLUSTER_SUFFIXES)
 
 
 def service_proxy_fetch(client: KubeClient, namespace: str, service: str, port: int) -> Fetch:
