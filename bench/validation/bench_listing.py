@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -69,18 +70,40 @@ def seed(api: FakeKubeApi) -> list[str]:
     return namespaces
 
 
-def freeze_lists(api: FakeKubeApi, paths: list[str]) -> None:
-    """Answer GETs of ``paths`` with their JSON serialised once; everything else as before."""
+def frozen_key(url: str) -> tuple[str, frozenset]:
+    path, _, query = url.partition("?")
+    return path, frozenset(urllib.parse.parse_qsl(query))
+
+
+def freeze_answers(api: FakeKubeApi, urls: list[str]) -> None:
+    """Answer GETs of ``urls`` (path and query) with their text serialised once, as an API
+    server's watch cache would; everything else as before."""
     original = api.handle
-    frozen = {path: _TextBody(json.dumps(original("GET", path, {}, b"")[1])) for path in paths}
+    frozen = {}
+    for url in urls:
+        answer = original("GET", url, {}, b"")[1]
+        frozen[frozen_key(url)] = answer if isinstance(answer, str) else _TextBody(json.dumps(answer))
 
     def handle(method: str, url: str, headers: dict[str, str], body: bytes):
-        path = url.split("?", 1)[0]
-        if method == "GET" and path in frozen:
-            return 200, frozen[path]
+        key = frozen_key(url)
+        if method == "GET" and key in frozen:
+            return 200, frozen[key]
         return original(method, url, headers, body)
 
     api.handle = handle
+
+
+def evidence_urls(namespaces: list[str]) -> list[str]:
+    """The events and log-tail reads of the crash-looping pods the pods check explains."""
+    urls = []
+    for namespace in namespaces:
+        for i in range(0, PODS_PER_NAMESPACE, CRASHING_EVERY):
+            name = f"app-{i:03d}"
+            selector = urllib.parse.urlencode({"fieldSelector": f"involvedObject.name={name}"})
+            urls.append(f"/api/v1/namespaces/{namespace}/events?{selector}")
+            query = urllib.parse.urlencode({"tailLines": 20, "container": "main", "previous": "true"})
+            urls.append(f"/api/v1/namespaces/{namespace}/pods/{name}/log?{query}")
+    return urls
 
 
 def best_of(label: str, run) -> float:
@@ -105,7 +128,7 @@ def main() -> None:
                 kubeconfig_path=str(kubeconfig), namespaces=namespaces, expected_nodes=NODES
             )
             paths = ["/api/v1/nodes"] + [f"/api/v1/namespaces/{n}/pods" for n in namespaces]
-            freeze_lists(api, paths)
+            freeze_answers(api, paths + evidence_urls(namespaces))
             urls = [api.base_url + path for path in paths]
 
             def transport() -> None:
