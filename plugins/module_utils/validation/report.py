@@ -40,7 +40,7 @@ def assemble_report(
     return HealthReport(
         mode=mode,
         score=cluster_score(outcomes),
-        status=health_status(findings),
+        status=health_status(findings, checks_ran=bool(outcomes)),
         findings=prioritised(findings),
         checks_run=[o.check for o in outcomes],
         checks_skipped=list(skipped),

@@ -35,12 +35,13 @@ def cluster_score(outcomes: Iterable[CheckOutcome]) -> int:
     return round(sum(weight * score for weight, score in weighted) / total_weight)
 
 
-def health_status(findings: Iterable[Finding]) -> HealthStatus:
-    """critical with any critical finding, degraded with any warning, else healthy."""
+def health_status(findings: Iterable[Finding], checks_ran: bool = True) -> HealthStatus:
+    """critical with any critical finding, degraded with any warning or when no check ran
+    (nothing was proven), else healthy."""
     severities = {finding.severity for finding in findings}
     if Severity.CRITICAL in severities:
         return HealthStatus.CRITICAL
-    if Severity.WARNING in severities:
+    if Severity.WARNING in severities or not checks_ran:
         return HealthStatus.DEGRADED
     return HealthStatus.HEALTHY
 

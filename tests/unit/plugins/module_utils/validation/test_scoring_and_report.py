@@ -53,6 +53,7 @@ def test_the_cluster_score_weighs_checks_and_ignores_skipped_ones():
 
 def test_status_follows_the_worst_finding():
     assert health_status([]) == "healthy"
+    assert health_status([], checks_ran=False) == "degraded"
     assert health_status([finding("pods", Severity.INFO), finding("pods", Severity.WARNING)]) == "degraded"
     assert (
         health_status([finding("pods", Severity.WARNING), finding("nodes", Severity.CRITICAL)]) == "critical"
