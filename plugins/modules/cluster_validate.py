@@ -28,7 +28,7 @@ description:
   - With an LLM configured, the failing findings' evidence (redacted) is sent for a prioritised
     diagnosis, returned as advisory text beside the deterministic findings.
   - Never changes the cluster for good (the probe Job is deleted), so C(changed) is always false.
-author: agentic.k8s maintainers
+author: agentic.k8s maintainers (@agentic-k8s)
 extends_documentation_fragment:
   - agentic.k8s.llm
 options:
@@ -185,7 +185,7 @@ health:
   contains:
     mode: {description: live or static., type: str, returned: always}
     score: {description: 0-100 over the checks that ran., type: int, returned: always}
-    status: {description: healthy, degraded or critical., type: str, returned: always}
+    status: {description: "healthy, degraded or critical.", type: str, returned: always}
     findings:
       description: "C({check, severity, message, evidence, fix}), most severe first."
       type: list
@@ -202,7 +202,7 @@ health:
       description: "C({json, markdown, html}) paths of the report files (null in check mode)."
       type: dict
       returned: always
-    diagnosis: {description: The LLM's advisory diagnosis, or null., type: str, returned: always}
+    diagnosis: {description: "The LLM's advisory diagnosis, or null.", type: str, returned: always}
   sample:
     mode: live
     score: 92
@@ -231,12 +231,12 @@ from pathlib import Path
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
+from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import (
+    LLM_ARGUMENT_SPEC,
+    settings_from_params,
+)
 
 try:
-    from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import (
-        LLM_ARGUMENT_SPEC,
-        settings_from_params,
-    )
     from ansible_collections.agentic.k8s.plugins.module_utils.validation.agent import (
         ReportTarget,
         validate_cluster,
@@ -245,7 +245,6 @@ try:
     from ansible_collections.agentic.k8s.plugins.module_utils.validation.settings import parse_settings
 except ImportError:
     IMPORT_ERROR = traceback.format_exc()
-    LLM_ARGUMENT_SPEC = {}
 else:
     IMPORT_ERROR = None
 
