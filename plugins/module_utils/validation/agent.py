@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..common.errors import AgenticError
 from ..kube.client import KubeClient, KubeError
@@ -20,9 +20,14 @@ from .report import assemble_report, phase_timeline, read_events, write_reports
 from .settings import LIVE_CHECK_NAMES, ValidationSettings
 from .static import MANIFESTS_CHECK, PLAN_CHECK, check_manifests, check_plan_against_infra, load_manifests
 
-Diagnose = Callable[[list[Finding]], tuple[str | None, list[dict[str, Any]], str]]
-"""Failing findings -> (advisory text or None, llm_usage entries, why there is no text); the LLM
-layer supplies one (validation.diagnosis.llm_diagnose)."""
+
+class Diagnose(Protocol):
+    """Failing findings -> (advisory text or None, llm_usage entries, why there is no text); the
+    LLM layer supplies one (validation.diagnosis.llm_diagnose)."""
+
+    def __call__(self, findings: list[Finding]) -> tuple[str | None, list[dict[str, Any]], str]: ...
+
+
 ROUND_CALL_BUDGET = 10
 FAILING_SEVERITIES = {"critical": {Severity.CRITICAL}, "warning": {Severity.CRITICAL, Severity.WARNING}}
 

@@ -55,7 +55,9 @@ def _diagnostics(client: KubeClient, failing: list[tuple[dict[str, Any], list[An
         container = crashing_container(problems)
         if container and pod.get("status", {}).get("containerStatuses"):
             logs[(namespace, name)] = _log_tail(client, name, namespace, container, problems)
-    return PodDiagnostics(events=events_by_pod(events, [pod_key(p) for p, _ in failing]), logs=logs)
+    return PodDiagnostics(
+        events=events_by_pod(events, [pod_key(failing_pod) for failing_pod, _problems in failing]), logs=logs
+    )
 
 
 def _log_tail(client: KubeClient, name: str, namespace: str, container: str, problems: list[Any]) -> str:
@@ -161,7 +163,7 @@ def service_proxy_fetch(client: KubeClient, namespace: str, service: str, port: 
     prefix = f"/api/v1/namespaces/{namespace}/services/{service}:{port}/proxy"
 
     def fetch(path: str) -> HttpAnswer:
-        route, _, query = path.partition("?")
+        route, _separator, query = path.partition("?")
         try:
             body = client.request("GET", prefix + route, query=urllib.parse.parse_qsl(query), as_text=True)
         except KubeUnreachableError as error:

@@ -29,7 +29,7 @@ def check_score(findings: Iterable[Finding]) -> int:
 def cluster_score(outcomes: Iterable[CheckOutcome]) -> int:
     """The weighted mean of the check scores; 0 when no check ran (nothing was proven)."""
     weighted = [(CHECK_WEIGHTS.get(o.check, DEFAULT_WEIGHT), check_score(o.findings)) for o in outcomes]
-    total_weight = sum(weight for weight, _ in weighted)
+    total_weight = sum(weight for weight, _score in weighted)
     if total_weight == 0:
         return 0
     return round(sum(weight * score for weight, score in weighted) / total_weight)
