@@ -4,8 +4,9 @@ HTTP on loopback, in-memory, small on purpose: discovery (``/version``, ``/api``
 versions), get/list (label and simple field selectors)/create/replace/delete, server-side apply
 (``application/apply-patch+yaml`` with a required ``fieldManager``; ``resourceVersion`` moves only
 when the applied content changes, as on a real server), JSON merge patch, ``dryRun=All``,
-``pods/log``, CustomResourceDefinitions that register their kinds and turn Established after
-``crd_establish_delay_s``, and namespaced writes refused in a namespace that does not exist.
+``pods/log``, CustomResourceDefinitions that register their kinds and turn Established once they
+have been read ``crd_established_after_reads`` times (deterministic, unlike a delay), and
+namespaced writes refused in a namespace that does not exist.
 Seed objects and pod logs with :meth:`FakeKubeApi.seed` and :meth:`FakeKubeApi.seed_pod_log`.
 There is no controller: a created Job stays unfinished unless ``job_runner`` is set, a function
 ``(api, job) -> (succeeded, log)`` standing in for the Job controller and the kubelet: the fake
@@ -22,7 +23,6 @@ import itertools
 import json
 import re
 import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -113,13 +113,13 @@ class FakeApiError(Exception):
 class FakeKubeApi:
     """The fake's state and its HTTP server; ``start()`` returns the base URL."""
 
-    def __init__(self, crd_establish_delay_s: float = 0.0) -> None:
-        self.crd_establish_delay_s = crd_establish_delay_s
+    def __init__(self, crd_established_after_reads: int = 0) -> None:
+        self.crd_established_after_reads = crd_established_after_reads
         self.kinds: dict[tuple[str, str], Kind] = {(k.group_version, k.plural): k for k in BUILTIN_KINDS}
         self.objects: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         self.pod_logs: dict[tuple[str, str], str] = {}
         self.requests: list[tuple[str, str]] = []
-        self._crd_established_at: dict[str, float] = {}
+        self._crd_reads: dict[str, int] = {}
         self._versions = itertools.count(1)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
@@ -130,7 +130,7 @@ class FakeKubeApi:
     def start(self) -> str:
         handler = type("Handler", (_Handler,), {"api": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self.base_url
 
     def stop(self) -> None:
@@ -311,6 +311,8 @@ class FakeKubeApi:
         found = self.objects.get(self._key(kind, namespace, name))
         if found is None:
             raise FakeApiError(404, "NotFound", f'{kind.plural} "{name}" not found')
+        if kind.kind == "CustomResourceDefinition":
+            self._crd_reads[name] = self._crd_reads.get(name, 0) + 1
         return self._with_live_status(kind, copy.deepcopy(found))
 
     def _list(self, kind: Kind, namespace: str, query: dict[str, str]) -> dict[str, Any]:
@@ -417,9 +419,7 @@ class FakeKubeApi:
                     spec.get("scope", "Namespaced") == "Namespaced",
                 )
                 self.kinds[(kind.group_version, kind.plural)] = kind
-        self._crd_established_at.setdefault(
-            crd["metadata"]["name"], time.monotonic() + self.crd_establish_delay_s
-        )
+        self._crd_reads.setdefault(crd["metadata"]["name"], 0)
 
     def _run_job(self, job: dict[str, Any]) -> dict[str, Any]:
         """What the Job controller and the kubelet would do: one pod, its log, the Job's status."""
@@ -442,7 +442,7 @@ class FakeKubeApi:
 
     def _with_live_status(self, kind: Kind, obj: dict[str, Any]) -> dict[str, Any]:
         if kind.kind == "CustomResourceDefinition":
-            ready = time.monotonic() >= self._crd_established_at.get(obj["metadata"]["name"], 0.0)
+            ready = self._crd_reads.get(obj["metadata"]["name"], 0) > self.crd_established_after_reads
             obj["status"] = {
                 "conditions": [
                     {"type": "NamesAccepted", "status": "True"},

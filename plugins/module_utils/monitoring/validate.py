@@ -66,7 +66,7 @@ def _validate_core(manifest: dict[str, Any], ref: str, kubernetes_version: str) 
     if not HAS_KUBERNETES_VALIDATE:
         raise ImportError("kubernetes-validate is required to validate manifests")
     try:
-        kubernetes_validate.validate(manifest, kubernetes_version, strict=True)
+        kubernetes_validate.validate(manifest, _schema_version(kubernetes_version), strict=True)
     except kubernetes_validate.ValidationError as error:
         path = ".".join(str(part) for part in error.path)
         return [ManifestFinding(ref=ref, severity="error", message=error.message, path=path)]
@@ -74,6 +74,16 @@ def _validate_core(manifest: dict[str, Any], ref: str, kubernetes_version: str) 
         message = f"no schema is known for {manifest['kind']} ({manifest['apiVersion']}); not validated"
         return [ManifestFinding(ref=ref, severity="warning", message=message)]
     return []
+
+
+def _schema_version(kubernetes_version: str) -> str:
+    """The requested version, or the newest one kubernetes-validate has schemas for."""
+    latest = kubernetes_validate.utils.latest_version()
+    return kubernetes_version if _as_tuple(kubernetes_version) <= _as_tuple(latest) else latest
+
+
+def _as_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.lstrip("v").split(".")[:2])
 
 
 def _validate_operator_resource(manifest: dict[str, Any], ref: str) -> list[ManifestFinding]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import json
 
 import pytest
 
@@ -77,13 +77,13 @@ def test_apply_into_a_missing_namespace_names_it(client):
 
 
 def test_custom_resource_is_served_once_its_crd_is_established(client, kube_fake):
-    kube_fake.api.crd_establish_delay_s = 0.3
+    kube_fake.api.crd_established_after_reads = 3
     with pytest.raises(KubeError, match="does not serve Widget"):
         client.resource("example.com/v1", "Widget")
     client.apply(CRD)
-    started = time.monotonic()
-    client.wait_crds_established(["widgets.example.com"], timeout_s=5, poll_s=0.05)
-    assert time.monotonic() - started >= 0.2
+    client.wait_crds_established(["widgets.example.com"], timeout_s=5, poll_s=0.01)
+    crd_reads = [p for m, p in kube_fake.api.requests if m == "GET" and p.endswith("/widgets.example.com")]
+    assert len(crd_reads) == 4
     widget = {
         "apiVersion": "example.com/v1",
         "kind": "Widget",
@@ -118,3 +118,23 @@ def test_a_bad_kubeconfig_names_the_file(tmp_path):
     path.write_text("not: [a kubeconfig")
     with pytest.raises(KubeError, match="cannot load kubeconfig"):
         KubeClient(str(path))
+
+
+def test_list_filters_by_field_selector(client, kube_fake):
+    event = {"apiVersion": "v1", "kind": "Event", "metadata": {"namespace": "default"}}
+    kube_fake.seed(
+        {**event, "metadata": {**event["metadata"], "name": "e1"}, "involvedObject": {"name": "web"}},
+        {**event, "metadata": {**event["metadata"], "name": "e2"}, "involvedObject": {"name": "db"}},
+    )
+    events = client.list("v1", "Event", "default", field_selector="involvedObject.name=web")
+    assert [item["metadata"]["name"] for item in events] == ["e1"]
+
+
+def test_a_refused_token_is_a_401_error(kube_fake, tmp_path):
+    config = json.loads(kube_fake.kubeconfig.read_text())
+    config["users"][0]["user"]["token"] = "wrong"
+    path = tmp_path / "bad-token"
+    path.write_text(json.dumps(config))
+    with KubeClient(str(path), timeout_s=5) as kube, pytest.raises(KubeError) as caught:
+        kube.version()
+    assert caught.value.status == 401

@@ -77,3 +77,8 @@ def test_an_unknown_custom_resource_only_warns():
 def test_a_manifest_without_name_is_an_error():
     findings = validate_manifests([{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}])
     assert findings[0].message == "missing required fields: metadata.name"
+
+
+def test_a_version_newer_than_the_schemas_is_checked_against_the_newest_schemas():
+    assert validate_manifests([CONFIG_MAP], kubernetes_version="1.99") == []
+    assert validate_manifests([{**CONFIG_MAP, "dat": {}}], kubernetes_version="1.99")
