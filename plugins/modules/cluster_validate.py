@@ -107,6 +107,13 @@ options:
     type: list
     elements: path
     default: []
+  rendered_manifests:
+    description:
+      - Rendered manifests as objects, for the manifests check; the monitoring agent returns them in
+        check mode (C(agentic_monitoring.rendered_manifests)), when it writes no file.
+    type: list
+    elements: dict
+    default: []
   timeout:
     description: Deadline in seconds of every API or HTTP call.
     type: float
@@ -275,6 +282,7 @@ def argument_spec() -> dict:
         "plan": {"type": "dict", "default": {}},
         "infra": {"type": "dict", "default": {}},
         "manifests": {"type": "list", "elements": "path", "default": []},
+        "rendered_manifests": {"type": "list", "elements": "dict", "default": []},
         "timeout": {"type": "float", "default": 10},
         "wait_timeout": {"type": "float", "default": 0},
         "wait_interval": {"type": "float", "default": 10},
@@ -307,6 +315,7 @@ def settings_values(params: dict, check_mode: bool) -> dict:
         "plan": params["plan"],
         "infra": params["infra"],
         "manifests": params["manifests"],
+        "rendered_manifests": params["rendered_manifests"],
         "timeout_s": params["timeout"],
         "wait_timeout_s": params["wait_timeout"],
         "wait_interval_s": params["wait_interval"],

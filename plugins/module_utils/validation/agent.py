@@ -244,9 +244,10 @@ def _did_not_finish(name: str, budget: float) -> CheckOutcome:
 def _run_static_check(name: str, settings: ValidationSettings) -> tuple[CheckOutcome | None, str]:
     started = time.monotonic()
     if name == MANIFESTS_CHECK:
-        if not settings.manifests:
-            return None, "no rendered manifests given (agentic_monitoring.manifests)"
-        findings = check_manifests(load_manifests(settings.manifests), settings.kubernetes_version)
+        if not settings.manifests and not settings.rendered_manifests:
+            return None, "no rendered manifests given (agentic_monitoring.manifests or rendered_manifests)"
+        manifests = load_manifests(settings.manifests) + settings.rendered_manifests
+        findings = check_manifests(manifests, settings.kubernetes_version)
     else:
         if not settings.plan:
             return None, "no plan given (agentic_plan)"
