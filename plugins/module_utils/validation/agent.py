@@ -5,7 +5,7 @@ write the health report. ``validate_cluster`` is the one entry point of the modu
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
@@ -58,11 +58,9 @@ def validate_cluster(
     settings: ValidationSettings,
     target: ReportTarget,
     diagnose: Diagnose | None = None,
-    client_factory: Callable[[ValidationSettings], KubeClient] | None = None,
 ) -> ValidationRun:
     logs: list[str] = []
-    client_factory = client_factory or _kube_client
-    client, mode, static_reason = _choose_mode(settings, client_factory, logs)
+    client, mode, static_reason = _choose_mode(settings, logs)
     try:
         outcomes, skipped, rounds = _run_until_healthy(settings, client, mode, static_reason, logs)
     finally:
@@ -84,7 +82,7 @@ def validate_cluster(
         workflow_id=target.workflow_id,
         timeline=phase_timeline(read_events(target.events_file)) if target.events_file else (),
         diagnosis=diagnosis,
-        attempts=rounds,
+        rounds=rounds,
     )
     if target.report_dir is not None and target.templates_dir is not None:
         report.report = write_reports(report, target.report_dir, target.templates_dir)
@@ -96,19 +94,13 @@ def validate_cluster(
     )
 
 
-def _kube_client(settings: ValidationSettings) -> KubeClient:
-    return KubeClient(settings.kubeconfig_path, settings.context or None, timeout_s=settings.timeout_s)
-
-
-def _choose_mode(
-    settings: ValidationSettings, client_factory: Callable[[ValidationSettings], KubeClient], logs: list[str]
-) -> tuple[KubeClient | None, Mode, str]:
+def _choose_mode(settings: ValidationSettings, logs: list[str]) -> tuple[KubeClient | None, Mode, str]:
     """Live only with a reachable API server; otherwise static, with the reason."""
     reason = _static_reason(settings)
     if reason:
         logs.append(f"static mode: {reason}")
         return None, Mode.STATIC, reason
-    client = client_factory(settings)
+    client = KubeClient(settings.kubeconfig_path, settings.context or None, timeout_s=settings.timeout_s)
     if client.reachable():
         logs.append("live mode: the API server answered")
         return client, Mode.LIVE, ""

@@ -32,7 +32,7 @@ def assemble_report(
     workflow_id: str = "",
     timeline: Iterable[PhaseSpan] = (),
     diagnosis: str | None = None,
-    attempts: int = 1,
+    rounds: int = 1,
 ) -> HealthReport:
     """Score the checks that ran, prioritise their findings, redact the evidence."""
     outcomes = list(outcomes)
@@ -49,7 +49,7 @@ def assemble_report(
         workflow_id=workflow_id,
         generated_at=utc_timestamp(),
         timeline=list(timeline),
-        attempts=attempts,
+        rounds=rounds,
     )
 
 
