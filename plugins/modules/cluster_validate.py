@@ -28,7 +28,7 @@ description:
   - With an LLM configured, the failing findings' evidence (redacted) is sent for a prioritised
     diagnosis, returned as advisory text beside the deterministic findings.
   - Never changes the cluster for good (the probe Job is deleted), so C(changed) is always false.
-author: agentic.k8s maintainers
+author: agentic.k8s maintainers (@agentic-k8s)
 extends_documentation_fragment:
   - agentic.k8s.llm
 options:
@@ -60,8 +60,10 @@ options:
     description:
       - The monitoring endpoints, as C(agentic_monitoring.endpoints) gives them, keyed
         C(prometheus), C(alertmanager), C(grafana); each C({url, service, port, namespace}).
-      - A C(url) is fetched directly; without one, the Service is reached through the API server's
-        service proxy (C(/api/v1/namespaces/<namespace>/services/<service>:<port>/proxy)).
+      - With a C(service) and no C(url), or an in-cluster one (C(*.svc)), the endpoint is reached
+        through the API server's service proxy
+        (C(/api/v1/namespaces/<namespace>/services/<service>:<port>/proxy)); another C(url) is
+        fetched directly from the controller.
     type: dict
     default: {}
   expected_nodes:
@@ -104,6 +106,13 @@ options:
     description: Rendered manifest files or folders (C(agentic_monitoring.manifests)) for the manifests check.
     type: list
     elements: path
+    default: []
+  rendered_manifests:
+    description:
+      - Rendered manifests as objects, for the manifests check; the monitoring agent returns them in
+        check mode (C(agentic_monitoring.rendered_manifests)), when it writes no file.
+    type: list
+    elements: dict
     default: []
   timeout:
     description: Deadline in seconds of every API or HTTP call.
@@ -183,7 +192,7 @@ health:
   contains:
     mode: {description: live or static., type: str, returned: always}
     score: {description: 0-100 over the checks that ran., type: int, returned: always}
-    status: {description: healthy, degraded or critical., type: str, returned: always}
+    status: {description: "healthy, degraded or critical.", type: str, returned: always}
     findings:
       description: "C({check, severity, message, evidence, fix}), most severe first."
       type: list
@@ -200,7 +209,7 @@ health:
       description: "C({json, markdown, html}) paths of the report files (null in check mode)."
       type: dict
       returned: always
-    diagnosis: {description: The LLM's advisory diagnosis, or null., type: str, returned: always}
+    diagnosis: {description: "The LLM's advisory diagnosis, or null.", type: str, returned: always}
   sample:
     mode: live
     score: 92
@@ -229,12 +238,12 @@ from pathlib import Path
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
+from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import (
+    LLM_ARGUMENT_SPEC,
+    settings_from_params,
+)
 
 try:
-    from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import (
-        LLM_ARGUMENT_SPEC,
-        settings_from_params,
-    )
     from ansible_collections.agentic.k8s.plugins.module_utils.validation.agent import (
         ReportTarget,
         validate_cluster,
@@ -243,7 +252,6 @@ try:
     from ansible_collections.agentic.k8s.plugins.module_utils.validation.settings import parse_settings
 except ImportError:
     IMPORT_ERROR = traceback.format_exc()
-    LLM_ARGUMENT_SPEC = {}
 else:
     IMPORT_ERROR = None
 
@@ -274,6 +282,7 @@ def argument_spec() -> dict:
         "plan": {"type": "dict", "default": {}},
         "infra": {"type": "dict", "default": {}},
         "manifests": {"type": "list", "elements": "path", "default": []},
+        "rendered_manifests": {"type": "list", "elements": "dict", "default": []},
         "timeout": {"type": "float", "default": 10},
         "wait_timeout": {"type": "float", "default": 0},
         "wait_interval": {"type": "float", "default": 10},
@@ -306,6 +315,7 @@ def settings_values(params: dict, check_mode: bool) -> dict:
         "plan": params["plan"],
         "infra": params["infra"],
         "manifests": params["manifests"],
+        "rendered_manifests": params["rendered_manifests"],
         "timeout_s": params["timeout"],
         "wait_timeout_s": params["wait_timeout"],
         "wait_interval_s": params["wait_interval"],

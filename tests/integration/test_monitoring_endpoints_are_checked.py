@@ -72,7 +72,10 @@ def test_services_are_reached_through_the_api_servers_service_proxy(kube_fake, l
     settings = parse_settings(
         {
             "endpoints": {
-                "prometheus": {"service": "prometheus-operated"},
+                "prometheus": {
+                    "service": "prometheus-operated",
+                    "url": "http://prometheus-operated.monitoring.svc:9090",
+                },
                 "alertmanager": {"service": "alertmanager-operated"},
                 "grafana": {"service": "grafana"},
             },

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-
 from tests.support.cluster_objects import node
 
 PLAY = """
@@ -101,20 +99,14 @@ def test_critical_findings_fail_the_phase_after_setting_agentic_health(
 
 
 def test_check_mode_on_a_sandbox_is_static_and_writes_nothing(playbook_runner, tmp_path):
-    manifest = tmp_path / "manifests" / "grafana.yml"
-    manifest.parent.mkdir()
-    manifest.write_text(
-        yaml.safe_dump(
-            {
-                "apiVersion": "v1",
-                "kind": "ConfigMap",
-                "metadata": {"name": "g", "namespace": "monitoring"},
-                "dta": {},
-            }
-        )
-    )
+    rendered = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "g", "namespace": "monitoring"}}
+    rendered["dta"] = {}
     extra = facts(tmp_path, "", sandbox=True)
-    extra["agentic_monitoring"] = {"namespace": "monitoring", "manifests": [str(manifest.parent)]}
+    extra["agentic_monitoring"] = {
+        "namespace": "monitoring",
+        "manifests": [],
+        "rendered_manifests": [rendered],
+    }
 
     run = playbook_runner(write_play(tmp_path), extra, "--check")
 

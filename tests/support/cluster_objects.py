@@ -30,7 +30,21 @@ def node(
         "kind": "Node",
         "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name}},
         "spec": {},
-        "status": {"conditions": conditions, "nodeInfo": {"kubeletVersion": version}},
+        "status": {
+            "conditions": conditions,
+            "nodeInfo": {
+                "architecture": "amd64",
+                "bootID": f"boot-{name}",
+                "containerRuntimeVersion": "containerd://1.7.22",
+                "kernelVersion": "6.1.0",
+                "kubeProxyVersion": version,
+                "kubeletVersion": version,
+                "machineID": f"machine-{name}",
+                "operatingSystem": "linux",
+                "osImage": "Amazon Linux 2023",
+                "systemUUID": f"uuid-{name}",
+            },
+        },
     }
 
 
@@ -47,6 +61,8 @@ def pod(
 ) -> dict[str, Any]:
     container: dict[str, Any] = {
         "name": "main",
+        "image": "busybox:1.36",
+        "imageID": "docker.io/library/busybox@sha256:0",
         "ready": ready and not waiting,
         "restartCount": restarts,
         "state": {"waiting": {"reason": waiting, "message": f"back-off restarting {name}"}}
@@ -141,7 +157,7 @@ def healthy_cluster(node_count: int = 3) -> dict[str, list[dict[str, Any]]]:
 def rbac_binding(
     name: str, role: str, subjects: list[dict[str, str]], *, ours: bool = True
 ) -> dict[str, Any]:
-    labels = {"app.kubernetes.io/managed-by": "agentic.k8s"} if ours else {}
+    labels = {"app.kubernetes.io/managed-by": "agentic-k8s"} if ours else {}
     return {
         "apiVersion": "rbac.authorization.k8s.io/v1",
         "kind": "ClusterRoleBinding",
@@ -156,7 +172,7 @@ def rbac_role(
 ) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "name": name,
-        "labels": {"app.kubernetes.io/managed-by": "agentic.k8s"} if ours else {},
+        "labels": {"app.kubernetes.io/managed-by": "agentic-k8s"} if ours else {},
     }
     if kind == "Role":
         metadata["namespace"] = "monitoring"

@@ -5,12 +5,12 @@ write the health report. ``validate_cluster`` is the one entry point of the modu
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..common.errors import AgenticError
 from ..kube.client import KubeClient, KubeError
@@ -20,8 +20,14 @@ from .report import assemble_report, phase_timeline, read_events, write_reports
 from .settings import LIVE_CHECK_NAMES, ValidationSettings
 from .static import MANIFESTS_CHECK, PLAN_CHECK, check_manifests, check_plan_against_infra, load_manifests
 
-Diagnose = Callable[[list[Finding]], tuple[str | None, list[dict[str, Any]]]]
-"""Failing findings -> (advisory text or None, llm_usage entries); the LLM layer supplies one."""
+
+class Diagnose(Protocol):
+    """Failing findings -> (advisory text or None, llm_usage entries, why there is no text); the
+    LLM layer supplies one (validation.diagnosis.llm_diagnose)."""
+
+    def __call__(self, findings: list[Finding]) -> tuple[str | None, list[dict[str, Any]], str]: ...
+
+
 ROUND_CALL_BUDGET = 10
 FAILING_SEVERITIES = {"critical": {Severity.CRITICAL}, "warning": {Severity.CRITICAL, Severity.WARNING}}
 
@@ -52,11 +58,9 @@ def validate_cluster(
     settings: ValidationSettings,
     target: ReportTarget,
     diagnose: Diagnose | None = None,
-    client_factory: Callable[[ValidationSettings], KubeClient] | None = None,
 ) -> ValidationRun:
     logs: list[str] = []
-    client_factory = client_factory or _kube_client
-    client, mode, static_reason = _choose_mode(settings, client_factory, logs)
+    client, mode, static_reason = _choose_mode(settings, logs)
     try:
         outcomes, skipped, rounds = _run_until_healthy(settings, client, mode, static_reason, logs)
     finally:
@@ -65,11 +69,11 @@ def validate_cluster(
     failing = [f for o in outcomes for f in o.findings if f.severity is not Severity.INFO]
     diagnosis, usage = (None, [])
     if diagnose is not None and failing:
-        diagnosis, usage = diagnose(failing)
+        diagnosis, usage, problem = diagnose(failing)
         logs.append(
             "diagnosis: advisory LLM text added beside the deterministic findings"
             if diagnosis
-            else "diagnosis: the LLM gave no usable answer; the deterministic suggestions stand"
+            else f"diagnosis: no usable LLM answer ({problem}); the deterministic suggestions stand"
         )
     report = assemble_report(
         mode,
@@ -78,7 +82,7 @@ def validate_cluster(
         workflow_id=target.workflow_id,
         timeline=phase_timeline(read_events(target.events_file)) if target.events_file else (),
         diagnosis=diagnosis,
-        attempts=rounds,
+        rounds=rounds,
     )
     if target.report_dir is not None and target.templates_dir is not None:
         report.report = write_reports(report, target.report_dir, target.templates_dir)
@@ -90,19 +94,13 @@ def validate_cluster(
     )
 
 
-def _kube_client(settings: ValidationSettings) -> KubeClient:
-    return KubeClient(settings.kubeconfig_path, settings.context or None, timeout_s=settings.timeout_s)
-
-
-def _choose_mode(
-    settings: ValidationSettings, client_factory: Callable[[ValidationSettings], KubeClient], logs: list[str]
-) -> tuple[KubeClient | None, Mode, str]:
+def _choose_mode(settings: ValidationSettings, logs: list[str]) -> tuple[KubeClient | None, Mode, str]:
     """Live only with a reachable API server; otherwise static, with the reason."""
     reason = _static_reason(settings)
     if reason:
         logs.append(f"static mode: {reason}")
         return None, Mode.STATIC, reason
-    client = client_factory(settings)
+    client = KubeClient(settings.kubeconfig_path, settings.context or None, timeout_s=settings.timeout_s)
     if client.reachable():
         logs.append("live mode: the API server answered")
         return client, Mode.LIVE, ""
@@ -238,9 +236,10 @@ def _did_not_finish(name: str, budget: float) -> CheckOutcome:
 def _run_static_check(name: str, settings: ValidationSettings) -> tuple[CheckOutcome | None, str]:
     started = time.monotonic()
     if name == MANIFESTS_CHECK:
-        if not settings.manifests:
-            return None, "no rendered manifests given (agentic_monitoring.manifests)"
-        findings = check_manifests(load_manifests(settings.manifests), settings.kubernetes_version)
+        if not settings.manifests and not settings.rendered_manifests:
+            return None, "no rendered manifests given (agentic_monitoring.manifests or rendered_manifests)"
+        manifests = load_manifests(settings.manifests) + settings.rendered_manifests
+        findings = check_manifests(manifests, settings.kubernetes_version)
     else:
         if not settings.plan:
             return None, "no plan given (agentic_plan)"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from ..common.redact import redact
 from ..llm.client import ask_structured
@@ -22,8 +22,9 @@ MAX_FINDINGS = 12
 MAX_EVIDENCE_CHARS = 1200
 MAX_STRING_CHARS = 240
 MAX_LIST_ITEMS = 8
-MAX_ITEMS = 5
-MAX_TEXT_CHARS = 400
+MAX_ITEMS = 3
+MAX_TEXT_CHARS = 160
+MAX_ANSWER_TOKENS = 768
 SYSTEM = (
     "You are a Kubernetes site reliability engineer. You receive the failing checks of a cluster "
     "health validation with their evidence (events, log lines, conditions). Give the most likely "
@@ -33,12 +34,24 @@ SYSTEM = (
 
 class DiagnosisItem(BaseModel):
     finding: int = Field(ge=1, le=MAX_FINDINGS)
-    cause: str = Field(max_length=2000)
-    correction: str = Field(max_length=2000)
+    cause: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    correction: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
 
 
 class DiagnosisAnswer(BaseModel):
-    items: list[DiagnosisItem] = Field(min_length=1, max_length=20)
+    items: list[DiagnosisItem] = Field(min_length=1, max_length=MAX_ITEMS)
+
+
+def answer_schema(finding_count: int) -> type[DiagnosisAnswer]:
+    """The answer's schema for ``finding_count`` numbered findings: each item cites one of them,
+    at most one item per finding and ``MAX_ITEMS`` in all (short answers, bounded tokens)."""
+    count = max(1, finding_count)
+    item = create_model("DiagnosisItem", __base__=DiagnosisItem, finding=(int, Field(ge=1, le=count)))
+    return create_model(
+        "DiagnosisAnswer",
+        __base__=DiagnosisAnswer,
+        items=(list[item], Field(min_length=1, max_length=min(MAX_ITEMS, count))),
+    )
 
 
 def diagnosis_prompt(findings: list[Finding]) -> str:
@@ -66,37 +79,35 @@ def _trimmed(value: Any) -> Any:
 
 
 def render_diagnosis(answer: DiagnosisAnswer, findings: list[Finding]) -> str:
-    """At most ``MAX_ITEMS`` items, each tied to an existing finding, texts clamped."""
+    """One numbered entry per item, titled with the finding it cites, whitespace folded."""
     numbered = prioritised(findings)[:MAX_FINDINGS]
-    lines = []
-    for item in answer.items:
-        if item.finding > len(numbered) or len(lines) >= MAX_ITEMS:
-            continue
-        subject = numbered[item.finding - 1].message
-        lines.append(
-            f"{len(lines) + 1}. {subject}\n"
-            f"   cause: {_clamp(item.cause)}\n"
-            f"   correction: {_clamp(item.correction)}"
-        )
-    return "\n".join(lines)
+    return "\n".join(
+        f"{index}. {numbered[item.finding - 1].message}\n"
+        f"   cause: {_clamp(item.cause)}\n"
+        f"   correction: {_clamp(item.correction)}"
+        for index, item in enumerate(answer.items, start=1)
+    )
 
 
 def _clamp(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_TEXT_CHARS else text[: MAX_TEXT_CHARS - 1] + "…"
+    return " ".join(text.split())
 
 
 def llm_diagnose(settings: LLMSettings) -> Diagnose:
     """A ``Diagnose`` over the LLM layer; an LLM failure yields no text, only its usage."""
 
-    def diagnose(findings: list[Finding]) -> tuple[str | None, list[dict[str, Any]]]:
+    settings = settings.model_copy(update={"max_tokens": max(settings.max_tokens, MAX_ANSWER_TOKENS)})
+
+    def diagnose(findings: list[Finding]) -> tuple[str | None, list[dict[str, Any]], str]:
         try:
             answer = ask_structured(
-                settings, system=SYSTEM, prompt=diagnosis_prompt(findings), schema=DiagnosisAnswer
+                settings,
+                system=SYSTEM,
+                prompt=diagnosis_prompt(findings),
+                schema=answer_schema(min(len(findings), MAX_FINDINGS)),
             )
         except LLMError as error:
-            return None, [error.usage] if error.usage else []
-        text = render_diagnosis(answer.parsed, findings)
-        return text or None, [answer.usage]
+            return None, [error.usage] if error.usage else [], error.message
+        return render_diagnosis(answer.parsed, findings), [answer.usage], ""
 
     return diagnose

@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from ansible.module_utils.urls import ConnectionError as OpenUrlConnectionError
+from ansible.module_utils.urls import SSLValidationError, open_url
 
 from ..common.redact import redact_text
 from .models import Finding, Severity
@@ -42,11 +44,17 @@ def url_fetch(base_url: str, timeout_s: float) -> Fetch:
     def fetch(path: str) -> HttpAnswer:
         url = base_url.rstrip("/") + path
         try:
-            with urllib.request.urlopen(url, timeout=timeout_s) as response:
+            with open_url(url, method="GET", timeout=timeout_s) as response:
                 return HttpAnswer(response.status, response.read().decode("utf-8", "replace"))
         except urllib.error.HTTPError as error:
             return HttpAnswer(error.code, error.read().decode("utf-8", "replace"))
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
+        except (
+            urllib.error.URLError,
+            TimeoutError,
+            OSError,
+            OpenUrlConnectionError,
+            SSLValidationError,
+        ) as error:
             reason = getattr(error, "reason", error)
             return HttpAnswer(None, error=f"{type(error).__name__}: {reason}")
 

@@ -30,6 +30,7 @@ RBAC = "rbac.authorization.k8s.io/v1"
 MAX_PODS_WITH_EVIDENCE = 20
 LOG_TAIL_LINES = 20
 PROBE_POLL_S = 1.0
+IN_CLUSTER_SUFFIXES = (".svc", ".svc.cluster.local")
 
 LiveCheck = Callable[[KubeClient, ValidationSettings], list[Finding]]
 
@@ -54,7 +55,9 @@ def _diagnostics(client: KubeClient, failing: list[tuple[dict[str, Any], list[An
         container = crashing_container(problems)
         if container and pod.get("status", {}).get("containerStatuses"):
             logs[(namespace, name)] = _log_tail(client, name, namespace, container, problems)
-    return PodDiagnostics(events=events_by_pod(events, [pod_key(p) for p, _ in failing]), logs=logs)
+    return PodDiagnostics(
+        events=events_by_pod(events, [pod_key(failing_pod) for failing_pod, _problems in failing]), logs=logs
+    )
 
 
 def _log_tail(client: KubeClient, name: str, namespace: str, container: str, problems: list[Any]) -> str:
@@ -139,14 +142,20 @@ def security_check(client: KubeClient, settings: ValidationSettings) -> list[Fin
 
 
 def endpoints_check(client: KubeClient | None, settings: ValidationSettings) -> list[Finding]:
-    """Each configured endpoint by its URL, else through the API server's service proxy."""
+    """Each endpoint through the API server's service proxy when its Service is known and its URL
+    is missing or in-cluster (``*.svc``: not resolvable from the controller), else by its URL."""
     fetchers: dict[str, Fetch] = {}
     for name, endpoint in settings.endpoints.items():
-        if endpoint.url:
-            fetchers[name] = url_fetch(endpoint.url, settings.timeout_s)
-        elif client is not None and endpoint.service:
+        if client is not None and endpoint.service and (not endpoint.url or in_cluster_url(endpoint.url)):
             fetchers[name] = service_proxy_fetch(client, endpoint.namespace, endpoint.service, endpoint.port)
+        elif endpoint.url:
+            fetchers[name] = url_fetch(endpoint.url, settings.timeout_s)
     return check_endpoints(fetchers)
+
+
+def in_cluster_url(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    return host.endswith(IN_CLUSTER_SUFFIXES)
 
 
 def service_proxy_fetch(client: KubeClient, namespace: str, service: str, port: int) -> Fetch:
@@ -154,7 +163,7 @@ def service_proxy_fetch(client: KubeClient, namespace: str, service: str, port: 
     prefix = f"/api/v1/namespaces/{namespace}/services/{service}:{port}/proxy"
 
     def fetch(path: str) -> HttpAnswer:
-        route, _, query = path.partition("?")
+        route, _separator, query = path.partition("?")
         try:
             body = client.request("GET", prefix + route, query=urllib.parse.parse_qsl(query), as_text=True)
         except KubeUnreachableError as error:

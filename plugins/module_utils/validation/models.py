@@ -94,7 +94,8 @@ class HealthReport(BaseModel):
     workflow_id: str = ""
     generated_at: str = ""
     timeline: list[PhaseSpan] = Field(default_factory=list)
-    attempts: int = 1
+    rounds: int = 1
+    """How many rounds of checks ran (more than one while waiting until healthy)."""
 
     def as_fact(self) -> dict[str, Any]:
         """The ``agentic_health`` fact: the contract's keys (plus ``check_scores``), JSON-ready."""

@@ -7,6 +7,7 @@ import shlex
 from collections.abc import Iterable
 from typing import Any
 
+from ..kube.client import DEFAULT_FIELD_MANAGER
 from .models import Finding, Severity
 from .nodes import conditions_by_type
 
@@ -115,7 +116,7 @@ def probe_job_manifest(
         "metadata": {
             "name": name,
             "namespace": namespace,
-            "labels": {PROBE_LABEL: "dns", "app.kubernetes.io/managed-by": "agentic.k8s"},
+            "labels": {PROBE_LABEL: "dns", "app.kubernetes.io/managed-by": DEFAULT_FIELD_MANAGER},
         },
         "spec": {
             "backoffLimit": 0,

@@ -32,7 +32,7 @@ def assemble_report(
     workflow_id: str = "",
     timeline: Iterable[PhaseSpan] = (),
     diagnosis: str | None = None,
-    attempts: int = 1,
+    rounds: int = 1,
 ) -> HealthReport:
     """Score the checks that ran, prioritise their findings, redact the evidence."""
     outcomes = list(outcomes)
@@ -40,7 +40,7 @@ def assemble_report(
     return HealthReport(
         mode=mode,
         score=cluster_score(outcomes),
-        status=health_status(findings),
+        status=health_status(findings, checks_ran=bool(outcomes)),
         findings=prioritised(findings),
         checks_run=[o.check for o in outcomes],
         checks_skipped=list(skipped),
@@ -49,18 +49,19 @@ def assemble_report(
         workflow_id=workflow_id,
         generated_at=utc_timestamp(),
         timeline=list(timeline),
-        attempts=attempts,
+        rounds=rounds,
     )
 
 
 def phase_timeline(events: Iterable[dict[str, Any]]) -> list[PhaseSpan]:
-    """One span per agent of ``events.jsonl`` records (common.events): first to last record."""
+    """One span per agent of ``events.jsonl`` records (common.events). A record is written when
+    it happens; one with an ``execution_time`` closes that much work, so it started that long before."""
     spans: dict[str, dict[str, Any]] = {}
     for event in events:
-        started = _parse_time(event.get("timestamp"))
-        if started is None or not event.get("agent"):
+        ended = _parse_time(event.get("timestamp"))
+        if ended is None or not event.get("agent"):
             continue
-        ended = started + timedelta(seconds=float(event.get("execution_time") or 0))
+        started = ended - timedelta(seconds=float(event.get("execution_time") or 0))
         span = spans.setdefault(event["agent"], {"start": started, "end": ended, "status": "succeeded"})
         span["start"], span["end"] = min(span["start"], started), max(span["end"], ended)
         status = LEVEL_STATUS.get(str(event.get("level", "")).upper())

@@ -29,18 +29,19 @@ def check_score(findings: Iterable[Finding]) -> int:
 def cluster_score(outcomes: Iterable[CheckOutcome]) -> int:
     """The weighted mean of the check scores; 0 when no check ran (nothing was proven)."""
     weighted = [(CHECK_WEIGHTS.get(o.check, DEFAULT_WEIGHT), check_score(o.findings)) for o in outcomes]
-    total_weight = sum(weight for weight, _ in weighted)
+    total_weight = sum(weight for weight, _score in weighted)
     if total_weight == 0:
         return 0
     return round(sum(weight * score for weight, score in weighted) / total_weight)
 
 
-def health_status(findings: Iterable[Finding]) -> HealthStatus:
-    """critical with any critical finding, degraded with any warning, else healthy."""
+def health_status(findings: Iterable[Finding], checks_ran: bool = True) -> HealthStatus:
+    """critical with any critical finding, degraded with any warning or when no check ran
+    (nothing was proven), else healthy."""
     severities = {finding.severity for finding in findings}
     if Severity.CRITICAL in severities:
         return HealthStatus.CRITICAL
-    if Severity.WARNING in severities:
+    if Severity.WARNING in severities or not checks_ran:
         return HealthStatus.DEGRADED
     return HealthStatus.HEALTHY
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..kube.client import DEFAULT_FIELD_MANAGER
 from .models import Finding, Severity
 
 CHECK = "security"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
-COLLECTION_MANAGER = "agentic.k8s"
+COLLECTION_MANAGER = DEFAULT_FIELD_MANAGER
+"""The collection's ``managed-by`` label value and server-side-apply field manager (``agentic-k8s``)."""
 CLUSTER_ADMIN = "cluster-admin"
 RULE_FIELDS = ("apiGroups", "resources", "verbs")
 

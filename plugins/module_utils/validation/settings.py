@@ -55,6 +55,7 @@ class ValidationSettings(_Strict):
     plan: dict[str, Any] = Field(default_factory=dict)
     infra: dict[str, Any] = Field(default_factory=dict)
     manifests: list[str] = Field(default_factory=list)
+    rendered_manifests: list[dict[str, Any]] = Field(default_factory=list)
     timeout_s: float = Field(default=10, gt=0, le=300)
     wait_timeout_s: float = Field(default=0, ge=0, le=3600)
     wait_interval_s: float = Field(default=10, gt=0, le=600)

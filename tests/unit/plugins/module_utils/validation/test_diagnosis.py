@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
 from ansible_collections.agentic.k8s.plugins.module_utils.llm.settings import LLMSettings
 from ansible_collections.agentic.k8s.plugins.module_utils.validation.diagnosis import (
     MAX_EVIDENCE_CHARS,
-    DiagnosisAnswer,
-    DiagnosisItem,
+    answer_schema,
     diagnosis_prompt,
     llm_diagnose,
     render_diagnosis,
@@ -44,19 +46,37 @@ def test_the_prompt_numbers_findings_by_priority_and_redacts_and_trims_evidence(
     assert len(evidence_line) <= MAX_EVIDENCE_CHARS + len("   evidence: ")
 
 
-def test_the_answer_is_clamped_to_known_findings_and_five_items():
-    items = [DiagnosisItem(finding=1, cause="c" * 900, correction="restart\n  grafana")]
-    items += [DiagnosisItem(finding=2, cause="drift", correction="replan")] * 6
-    items.insert(1, DiagnosisItem(finding=9, cause="invented", correction="none"))
+def test_the_answer_schema_only_admits_the_numbered_findings_three_items_and_short_texts():
+    schema = answer_schema(2)
+    item = {"finding": 1, "cause": "c", "correction": "x"}
 
-    text = render_diagnosis(DiagnosisAnswer(items=items), findings())
+    assert schema.model_json_schema()["$defs"]["DiagnosisItem"]["properties"]["finding"]["maximum"] == 2
+    with pytest.raises(ValidationError):
+        schema.model_validate({"items": [{**item, "finding": 3}]})
+    with pytest.raises(ValidationError):
+        schema.model_validate({"items": [item] * 3})
+    with pytest.raises(ValidationError):
+        answer_schema(12).model_validate({"items": [item] * 4})
+    with pytest.raises(ValidationError):
+        schema.model_validate({"items": [{**item, "cause": "c" * 161}]})
 
-    lines = text.splitlines()
-    assert len([line for line in lines if line[:2] in {f"{n}." for n in range(1, 10)}]) == 5
+
+def test_the_answer_is_rendered_with_the_cited_findings():
+    answer = answer_schema(2).model_validate(
+        {
+            "items": [
+                {"finding": 1, "cause": "the database\n   is locked", "correction": "restart\n  grafana"},
+                {"finding": 2, "cause": "drift", "correction": "replan"},
+            ]
+        }
+    )
+
+    lines = render_diagnosis(answer, findings()).splitlines()
+
     assert lines[0] == "1. Pod monitoring/grafana-1: CrashLoopBackOff"
-    assert lines[1].endswith("…") and len(lines[1]) == len("   cause: ") + 400
+    assert lines[1] == "   cause: the database is locked"
     assert lines[2] == "   correction: restart grafana"
-    assert "invented" not in text
+    assert lines[3:] == ["2. node count drift", "   cause: drift", "   correction: replan"]
 
 
 def test_an_llm_that_does_not_answer_leaves_no_diagnosis_but_records_its_usage(tmp_path):
@@ -70,7 +90,7 @@ def test_an_llm_that_does_not_answer_leaves_no_diagnosis_but_records_its_usage(t
         cache_dir=tmp_path,
     )
 
-    text, usage = llm_diagnose(settings)(findings())
+    text, usage, problem = llm_diagnose(settings)(findings())
 
-    assert text is None
+    assert text is None and "did not answer" in problem
     assert [(u["provider"], u["model"], u["cached"]) for u in usage] == [("openai", "absent", False)]

@@ -53,6 +53,7 @@ def test_the_cluster_score_weighs_checks_and_ignores_skipped_ones():
 
 def test_status_follows_the_worst_finding():
     assert health_status([]) == "healthy"
+    assert health_status([], checks_ran=False) == "degraded"
     assert health_status([finding("pods", Severity.INFO), finding("pods", Severity.WARNING)]) == "degraded"
     assert (
         health_status([finding("pods", Severity.WARNING), finding("nodes", Severity.CRITICAL)]) == "critical"
@@ -84,10 +85,10 @@ def test_findings_are_prioritised_and_their_evidence_redacted():
 def test_the_timeline_spans_each_agent_from_its_events(tmp_path: Path):
     events = tmp_path / "events.jsonl"
     records = [
-        {"timestamp": "2026-11-26T05:00:00.000Z", "agent": "planner", "level": "INFO", "execution_time": 2.0},
+        {"timestamp": "2026-11-26T05:00:02.000Z", "agent": "planner", "level": "INFO", "execution_time": 2.0},
         {"timestamp": "2026-11-26T05:00:03.000Z", "agent": "infrastructure", "level": "INFO"},
         {
-            "timestamp": "2026-11-26T05:00:40.000Z",
+            "timestamp": "2026-11-26T05:00:45.000Z",
             "agent": "infrastructure",
             "level": "ERROR",
             "execution_time": 5,
