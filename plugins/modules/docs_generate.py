@@ -26,6 +26,8 @@ description:
     as generated; without one, or when the provider fails, the documents are complete without it.
 author:
   - agentic.k8s maintainers
+extends_documentation_fragment:
+  - agentic.k8s.llm
 options:
   workflow:
     description: The C(agentic_workflow) fact; C(id) and C(artifacts_dir) are required.
@@ -130,8 +132,10 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # no
 try:
     from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
     from ansible_collections.agentic.k8s.plugins.module_utils.docs.agent import document_workflow
+    from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC
 except ImportError:
     IMPORT_ERROR = traceback.format_exc()
+    LLM_ARGUMENT_SPEC = {}
 else:
     IMPORT_ERROR = None
 
@@ -149,6 +153,7 @@ def main() -> None:
             "executions": {"type": "list", "elements": "dict", "default": []},
             "docs_dir": {"type": "path"},
             "templates_dir": {"type": "path"},
+            **LLM_ARGUMENT_SPEC,
         },
         supports_check_mode=True,
     )

@@ -16,6 +16,7 @@ from ..common.redact import redact
 from .knowledge import Knowledge, load_knowledge
 from .mermaid import group_by_layer, layer_title, mermaid_diagram
 from .models import DocsInputs, parse_inputs
+from .summary import Summary
 
 MARKDOWN_DOCUMENTS = ("README.md", "ARCHITECTURE.md", "RUNBOOK.md", "TROUBLESHOOTING.md", "DECISIONS.md")
 CONFIG_EXPORTS = ("configuration.yaml", "configuration.json")
@@ -32,7 +33,7 @@ def prepare_facts(raw_facts: dict[str, Any]) -> tuple[dict[str, Any], DocsInputs
 
 
 def render_documents(
-    safe_facts: dict[str, Any], inputs: DocsInputs, templates_dir: Path, summary: str | None = None
+    safe_facts: dict[str, Any], inputs: DocsInputs, templates_dir: Path, summary: Summary | None = None
 ) -> dict[str, str]:
     """Every document's file name and text, with an optional generated summary."""
     knowledge = load_knowledge(templates_dir)
@@ -58,7 +59,7 @@ def config_exports(safe_facts: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _context(inputs: DocsInputs, knowledge: Knowledge, summary: str | None) -> dict[str, Any]:
+def _context(inputs: DocsInputs, knowledge: Knowledge, summary: Summary | None) -> dict[str, Any]:
     resources = inputs.infra.resources if inputs.infra else []
     return {
         "workflow": inputs.workflow,
