@@ -23,6 +23,7 @@ CONFIG_EXPORTS = ("configuration.yaml", "configuration.json")
 DOCUMENTS = MARKDOWN_DOCUMENTS + CONFIG_EXPORTS
 HOURS_PER_MONTH = 730
 PROBLEM_STATUSES = frozenset({"FAILED", "INTERRUPTED"})
+SEVERITY_ORDER = ("critical", "error", "warning", "info")
 
 
 def prepare_facts(raw_facts: dict[str, Any]) -> tuple[dict[str, Any], DocsInputs]:
@@ -144,6 +145,7 @@ def _environment(templates_dir: Path, command_variables: dict[str, Any]) -> Envi
             "usd": usd,
             "duration": duration,
             "yesno": yes_no,
+            "by_severity": by_severity,
             "expand": expand,
         }
     )
@@ -158,6 +160,16 @@ def _render(environment: Environment, template: str, context: dict[str, Any]) ->
     except TemplateError as error:
         raise AgenticError(f"template {template}: {error}", template=template) from error
     return text.rstrip("\n") + "\n"
+
+
+def by_severity(findings: list[Any]) -> list[Any]:
+    """Findings, most severe first (unknown severities last), otherwise in their order."""
+
+    def rank(finding: Any) -> int:
+        severity = str(finding.severity).lower()
+        return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+    return sorted(findings, key=rank)
 
 
 def table_cell(value: Any) -> str:

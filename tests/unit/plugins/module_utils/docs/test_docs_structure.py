@@ -190,6 +190,8 @@ def test_troubleshooting_lists_this_workflows_findings_first(tmp_path: Path) -> 
     for finding in facts["health"]["findings"]:
         assert finding["message"] in own
     assert "The run was killed (owner process gone)" in own
+    assert own.index("| warning | live_checks |") < own.index("| info | plan_vs_outputs |")
+    assert "Skipped (static mode: no reachable Kubernetes API): nodes, pods, monitoring_endpoints" in own
     assert "Sandbox limits" in known
 
 
