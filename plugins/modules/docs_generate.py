@@ -25,7 +25,7 @@ description:
   - With an LLM provider configured (the C(llm_*) options), README.md starts with a summary marked
     as generated; without one, or when the provider fails, the documents are complete without it.
 author:
-  - agentic.k8s maintainers
+  - agentic.k8s maintainers (@agentic-k8s)
 extends_documentation_fragment:
   - agentic.k8s.llm
 options:
