@@ -6,6 +6,7 @@ most keys of a fact: the documents then say what was not recorded instead of fai
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -222,6 +223,15 @@ class Execution(Fact):
         if started is None or completed is None:
             return None
         return (completed - started).total_seconds()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The generated summary of README.md, with the provider and model that wrote it."""
+
+    text: str
+    provider: str
+    model: str
 
 
 class DocsInputs(BaseModel):

@@ -15,8 +15,7 @@ from ..common.errors import AgenticError
 from ..common.redact import redact
 from .knowledge import Knowledge, load_knowledge
 from .mermaid import group_by_layer, layer_title, mermaid_diagram
-from .models import DocsInputs, parse_inputs
-from .summary import Summary
+from .models import DocsInputs, Summary, parse_inputs
 
 MARKDOWN_DOCUMENTS = ("README.md", "ARCHITECTURE.md", "RUNBOOK.md", "TROUBLESHOOTING.md", "DECISIONS.md")
 CONFIG_EXPORTS = ("configuration.yaml", "configuration.json")
@@ -72,7 +71,6 @@ def _context(inputs: DocsInputs, knowledge: Knowledge, summary: Summary | None) 
         "summary": summary,
         "knowledge": knowledge,
         "platform_guide": knowledge.platform(inputs.workflow.platform),
-        "cluster": _cloud_cluster_name(inputs),
         "resources_by_layer": group_by_layer(resources),
         "diagram": mermaid_diagram(resources, inputs.monitoring) if resources else None,
         "costs": _costs(inputs),

@@ -12,7 +12,7 @@ from typing import Any
 from ..llm.client import ask_text
 from ..llm.errors import LLMError
 from ..llm.settings import LLMSettings
-from .models import DocsInputs
+from .models import DocsInputs, Summary
 
 SYSTEM = (
     "You write the summary paragraph of the README of a Kubernetes cluster for its operators. "
@@ -25,13 +25,6 @@ MAX_SUMMARY_CHARS = 1500
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
 _LINE_START_MARKER = re.compile(r"^([-+=])")
 _ORDERED_LIST_START = re.compile(r"^(\d+)([.)])")
-
-
-@dataclass(frozen=True)
-class Summary:
-    text: str
-    provider: str
-    model: str
 
 
 @dataclass
