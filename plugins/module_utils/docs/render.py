@@ -71,6 +71,7 @@ def _context(inputs: DocsInputs, knowledge: Knowledge, summary: Summary | None) 
         "summary": summary,
         "knowledge": knowledge,
         "platform_guide": knowledge.platform(inputs.workflow.platform),
+        "built": bool(resources),
         "resources_by_layer": group_by_layer(resources),
         "diagram": mermaid_diagram(resources, inputs.monitoring) if resources else None,
         "costs": _costs(inputs),

@@ -202,3 +202,18 @@ def test_configuration_export_is_the_same_in_yaml_and_json(recorded_workflow: di
     assert yaml.safe_load(documents["configuration.yaml"]) == exported
     assert exported["inputs"] == recorded_workflow["workflow"]["inputs"]
     assert exported["plan"] == recorded_workflow["plan"]
+
+
+def test_a_workflow_awaiting_approval_shows_the_plan_to_approve(tmp_path: Path) -> None:
+    facts = load_recorded_workflow("completed", tmp_path)
+    facts["workflow"]["status"] = "AWAITING_APPROVAL"
+    facts["infra"].update(resources=[], kubeconfig_path=None, plan_file="/tmp/tfplan")
+    facts["infra"]["plan_summary"] = {"add": 23, "change": 0, "destroy": 0}
+
+    documents = render(facts)
+
+    readme = documents["README.md"]
+    assert "**The Terraform plan waits for approval**: 23 to add,\n0 to change, 0 to destroy." in readme
+    assert f"-e workflow_id={facts['workflow']['id']} -e resume=true -e approve=true" in readme
+    assert "Node groups as planned (not built):" in readme
+    assert "```mermaid" not in documents["ARCHITECTURE.md"]
