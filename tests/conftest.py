@@ -17,7 +17,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 pytest_plugins = sorted(
-    f"tests.support.{path.stem}" for path in (REPO / "tests" / "support").glob("*.py") if path.stem != "__init__"
+    f"tests.support.{path.stem}"
+    for path in (REPO / "tests" / "support").glob("*.py")
+    if path.stem != "__init__"
 )
 
 

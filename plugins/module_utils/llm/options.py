@@ -1,17 +1,22 @@
 """The LLM module options shared by every module that may call an LLM (documented once in
-``doc_fragments/llm.py``) and their translation into ``LLMSettings``."""
+``doc_fragments/llm.py``) and their translation into ``LLMSettings``. Importing this file needs
+no third-party library, so a module can build its argument spec before its guarded imports."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..common.errors import InputError
 from ..common.home import agentic_home, ensure_private_dir
-from .settings import NO_PROVIDER, PROVIDERS, LLMSettings, resolve_settings
 
+if TYPE_CHECKING:
+    from .settings import LLMSettings
+
+PROVIDERS: tuple[str, ...] = ("openai", "anthropic", "ollama")
+NO_PROVIDER = "none"
 ENV_FILE_VARIABLE = "LLM_ENV_FILE"
 CACHE_FOLDER = "llm-cache"
 
@@ -33,6 +38,8 @@ def settings_from_params(
 ) -> LLMSettings | None:
     """The LLM settings of a module's ``params``; None when no provider is configured (callers then
     take their deterministic path). ``home`` defaults to the agentic home folder."""
+    from .settings import resolve_settings
+
     environ = os.environ if environ is None else environ
     home = agentic_home(environ) if home is None else home
     return resolve_settings(

@@ -10,10 +10,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from ..common.errors import InputError
+from .options import NO_PROVIDER, PROVIDERS
 
 Provider = Literal["openai", "anthropic", "ollama"]
-PROVIDERS: tuple[str, ...] = ("openai", "anthropic", "ollama")
-NO_PROVIDER = "none"
 
 DEFAULT_MODELS: dict[str, str] = {
     "openai": "gpt-4o-mini",

@@ -84,7 +84,9 @@ def load_catalog(path: str | Path) -> Catalog:
 
     source = Path(path).expanduser()
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        data = yaml.load(
+            source.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     except OSError as error:
         raise InputError("catalog_file", str(source), f"a readable catalog file ({error.strerror})") from None
     except yaml.YAMLError as error:

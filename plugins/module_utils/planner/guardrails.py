@@ -6,7 +6,7 @@ every invariant of the rules still holds in the optimised plan."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,7 +15,7 @@ from .catalog import Catalog
 from .models import Decision, Plan, PlanInputs, SuggestionOutcome, Suggestions
 from .sizing import ENV_RULES, MAX_RETENTION_DAYS, build_plan, nodes_needed
 
-MAX_SUGGESTIONS = 4
+MAX_SUGGESTIONS = 3
 TUNABLE_FIELDS: dict[str, str] = {
     "instance_type": "instance_type",
     "min_size": "min_nodes",
@@ -38,8 +38,8 @@ class PlanSuggestion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     field: str = Field(max_length=40)
-    value: str | int = Field()
-    reason: str = Field(max_length=160)
+    value: Annotated[str, Field(max_length=40)] | int
+    reason: str = Field(max_length=120)
 
 
 class PlanSuggestions(BaseModel):

@@ -14,7 +14,7 @@ from ..llm.settings import LLMSettings
 from .catalog import Catalog, load_catalog
 from .models import Finding, Optimisation, Plan, PlanInputs, parse_inputs
 from .optimise import optimise_plan
-from .sizing import build_plan
+from .sizing import build_plan, platform_of
 from .store import (
     PLAN_FILE,
     StoredPlan,
@@ -57,6 +57,7 @@ def plan_cluster(request: PlanRequest, settings: LLMSettings | None, check_mode:
         )
     catalog = load_catalog(request.catalog_file)
     inputs = parse_inputs(request.inputs)
+    platform_of(inputs, catalog)
     plan_path = cluster_plan_path(request.home, request.cluster_key)
     stored = None if request.replan else load_stored_plan(plan_path)
     logs = [f"catalog {request.catalog_file} (prices as of {catalog.prices_as_of})"]
@@ -67,7 +68,8 @@ def plan_cluster(request: PlanRequest, settings: LLMSettings | None, check_mode:
         plan, usage = fresh_plan(inputs, catalog, settings if request.optimise else None, request.optimise)
     logs.append(summary_line(plan))
     logs.extend(f"{finding.severity}: {finding.code}: {finding.message}" for finding in plan.findings)
-    changed = write_files(plan_files(request, plan_path, inputs, plan, stored is not None), check_mode)
+    accepted = plan if stored is None else stored.plan
+    changed = write_files(plan_files(request, plan_path, inputs, accepted, stored is not None), check_mode)
     return PlanOutcome(
         plan=plan.model_dump(mode="json"),
         changed=changed,
@@ -116,7 +118,8 @@ def reuse_stored_plan(stored: StoredPlan, inputs: PlanInputs, plan_path: Path) -
 def plan_files(
     request: PlanRequest, plan_path: Path, inputs: PlanInputs, plan: Plan, reused: bool
 ) -> list[tuple[Path, str]]:
-    """The files a run writes: the cluster's plan (a new one only) and the workflow's copy."""
+    """The files a run writes: the cluster's plan (a new one only) and the workflow's copy of the
+    accepted plan (the same bytes on every run, so a re-run changes nothing)."""
     files = [] if reused else [(plan_path, plan_document(inputs, plan))]
     if request.artifacts_dir is not None:
         files.append((request.artifacts_dir / PLAN_FILE, plan.model_dump_json(indent=2) + "\n"))

@@ -91,13 +91,7 @@ class Sizing:
 
 def build_plan(inputs: PlanInputs, catalog: Catalog) -> Plan:
     """The deterministic plan of a cluster (InputError for a region or instance type the catalog lacks)."""
-    platform = catalog.platform(inputs.platform)
-    if inputs.region not in platform.regions:
-        raise InputError(
-            "region",
-            inputs.region,
-            f"one of the {inputs.platform} catalog's regions: {', '.join(platform.regions)}",
-        )
+    platform = platform_of(inputs, catalog)
     rule = ENV_RULES[inputs.cluster_env]
     ledger = Ledger()
     version = kubernetes_version(inputs, platform, ledger)
@@ -147,6 +141,18 @@ def build_plan(inputs: PlanInputs, catalog: Catalog) -> Plan:
             status="not-configured", message="no LLM provider configured: deterministic plan"
         ),
     )
+
+
+def platform_of(inputs: PlanInputs, catalog: Catalog) -> PlatformCatalog:
+    """The catalog entry of the inputs' platform; InputError for a platform or region it lacks."""
+    platform = catalog.platform(inputs.platform)
+    if inputs.region not in platform.regions:
+        raise InputError(
+            "region",
+            inputs.region,
+            f"one of the {inputs.platform} catalog's regions: {', '.join(platform.regions)}",
+        )
+    return platform
 
 
 def kubernetes_version(inputs: PlanInputs, platform: PlatformCatalog, ledger: Ledger) -> str:
