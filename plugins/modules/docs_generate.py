@@ -125,17 +125,17 @@ llm_usage:
   elements: dict
 """
 
-import traceback  # noqa: E402 (Ansible modules put their documentation first)
+import traceback  # noqa: E402 (modules import after their documentation)
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
 
+from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError  # noqa: E402
+from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC  # noqa: E402
+
 try:
-    from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
     from ansible_collections.agentic.k8s.plugins.module_utils.docs.agent import document_workflow
-    from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC
 except ImportError:
-    IMPORT_ERROR = traceback.format_exc()
-    LLM_ARGUMENT_SPEC = {}
+    IMPORT_ERROR: str | None = traceback.format_exc()
 else:
     IMPORT_ERROR = None
 

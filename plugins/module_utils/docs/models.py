@@ -97,14 +97,22 @@ class Decision(Fact):
 
 
 class Suggestion(Fact):
+    """An LLM suggestion: the LLM's ``reason`` and the planner's ``outcome`` (why kept or refused)."""
+
     field: str = "(unnamed)"
     value: Any = None
     reason: str = ""
+    outcome: str = ""
 
 
 class Suggestions(Fact):
     accepted: list[Suggestion] = Field(default_factory=list)
     rejected: list[Suggestion] = Field(default_factory=list)
+
+
+class Optimisation(Fact):
+    status: str = ""
+    message: str = ""
 
 
 class Plan(Fact):
@@ -121,6 +129,7 @@ class Plan(Fact):
     findings: list[PlanFinding] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     suggestions: Suggestions = Field(default_factory=Suggestions)
+    optimisation: Optimisation | None = None
     source: str | None = None
 
 

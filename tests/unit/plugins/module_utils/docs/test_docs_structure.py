@@ -177,6 +177,8 @@ def test_decisions_list_every_decision_and_suggestion_with_reasons(tmp_path: Pat
         assert decision["rationale"] in decisions
     for suggestion in plan["suggestions"]["accepted"] + plan["suggestions"]["rejected"]:
         assert suggestion["reason"] in decisions
+        assert suggestion["outcome"] in decisions
+    assert "LLM optimisation: **applied**: 1 of 3 LLM suggestions applied" in decisions
     accepted, rejected = decisions.split("### Rejected")
     assert "node_groups.general.max_size" in accepted
     assert "p4d.24xlarge" in rejected
