@@ -25,7 +25,9 @@ description:
   - With an LLM provider configured (the C(llm_*) options), README.md starts with a summary marked
     as generated; without one, or when the provider fails, the documents are complete without it.
 author:
-  - agentic.k8s maintainers
+  - agentic.k8s maintainers (@agentic-k8s)
+extends_documentation_fragment:
+  - agentic.k8s.llm
 options:
   workflow:
     description: The C(agentic_workflow) fact; C(id) and C(artifacts_dir) are required.
@@ -123,15 +125,17 @@ llm_usage:
   elements: dict
 """
 
-import traceback  # noqa: E402 (Ansible modules put their documentation first)
+import traceback  # noqa: E402 (modules import after their documentation)
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
 
+from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError  # noqa: E402
+from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC  # noqa: E402
+
 try:
-    from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
     from ansible_collections.agentic.k8s.plugins.module_utils.docs.agent import document_workflow
 except ImportError:
-    IMPORT_ERROR = traceback.format_exc()
+    IMPORT_ERROR: str | None = traceback.format_exc()
 else:
     IMPORT_ERROR = None
 
@@ -149,6 +153,7 @@ def main() -> None:
             "executions": {"type": "list", "elements": "dict", "default": []},
             "docs_dir": {"type": "path"},
             "templates_dir": {"type": "path"},
+            **LLM_ARGUMENT_SPEC,
         },
         supports_check_mode=True,
     )

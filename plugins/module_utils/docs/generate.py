@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..common.errors import AgenticError
 from ..common.home import atomic_write_text, ensure_private_dir
+from .models import DocsInputs
 from .render import MARKDOWN_DOCUMENTS, prepare_facts, render_documents
+from .summary import SummaryOutcome
 
 DOCUMENT_MODE = 0o644
 
@@ -31,23 +34,28 @@ def generate_docs(
     templates_dir: Path,
     docs_dir: Path | None = None,
     check_mode: bool = False,
-    summary: str | None = None,
+    summarize: Callable[[DocsInputs], SummaryOutcome] | None = None,
 ) -> DocsResult:
     """Render every document; write those whose text differs from the file (none in check mode).
 
     ``docs_dir`` defaults to ``<agentic_workflow.artifacts_dir>/docs``. Unchanged inputs give
     unchanged files and ``changed=False``: the documents hold no time of rendering.
+    ``summarize`` (the LLM summary) is called with the redacted, validated inputs.
     """
     check_templates_dir(templates_dir)
     safe_facts, inputs = prepare_facts(raw_facts)
     target = docs_dir or Path(inputs.workflow.artifacts_dir) / "docs"
-    documents = render_documents(safe_facts, inputs, templates_dir, summary)
+    outcome = summarize(inputs) if summarize else SummaryOutcome(None, logs=["no LLM provider: no summary"])
+    documents = render_documents(safe_facts, inputs, templates_dir, outcome.summary)
     before = {name: _read(target / name) for name in documents}
     changed = [name for name, text in documents.items() if before[name] != text]
     if changed and not check_mode:
         _write(target, {name: documents[name] for name in changed})
     verb = "would write" if check_mode else "wrote"
-    logs = [f"rendered {len(documents)} documents for workflow {inputs.workflow.id} into {target}"]
+    logs = [
+        *outcome.logs,
+        f"rendered {len(documents)} documents for workflow {inputs.workflow.id} into {target}",
+    ]
     logs.append(f"{verb} {', '.join(changed)}" if changed else "every document was already up to date")
     return DocsResult(
         dir=str(target),
@@ -56,6 +64,7 @@ def generate_docs(
         changed_files=changed,
         diff=[_diff(target / name, before[name], documents[name]) for name in changed],
         logs=logs,
+        llm_usage=outcome.llm_usage,
     )
 
 

@@ -6,6 +6,7 @@ most keys of a fact: the documents then say what was not recorded instead of fai
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -96,14 +97,22 @@ class Decision(Fact):
 
 
 class Suggestion(Fact):
+    """An LLM suggestion: the LLM's ``reason`` and the planner's ``outcome`` (why kept or refused)."""
+
     field: str = "(unnamed)"
     value: Any = None
     reason: str = ""
+    outcome: str = ""
 
 
 class Suggestions(Fact):
     accepted: list[Suggestion] = Field(default_factory=list)
     rejected: list[Suggestion] = Field(default_factory=list)
+
+
+class Optimisation(Fact):
+    status: str = ""
+    message: str = ""
 
 
 class Plan(Fact):
@@ -120,6 +129,7 @@ class Plan(Fact):
     findings: list[PlanFinding] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     suggestions: Suggestions = Field(default_factory=Suggestions)
+    optimisation: Optimisation | None = None
     source: str | None = None
 
 
@@ -222,6 +232,15 @@ class Execution(Fact):
         if started is None or completed is None:
             return None
         return (completed - started).total_seconds()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The generated summary of README.md, with the provider and model that wrote it."""
+
+    text: str
+    provider: str
+    model: str
 
 
 class DocsInputs(BaseModel):

@@ -15,13 +15,14 @@ from ..common.errors import AgenticError
 from ..common.redact import redact
 from .knowledge import Knowledge, load_knowledge
 from .mermaid import group_by_layer, layer_title, mermaid_diagram
-from .models import DocsInputs, parse_inputs
+from .models import DocsInputs, Summary, parse_inputs
 
 MARKDOWN_DOCUMENTS = ("README.md", "ARCHITECTURE.md", "RUNBOOK.md", "TROUBLESHOOTING.md", "DECISIONS.md")
 CONFIG_EXPORTS = ("configuration.yaml", "configuration.json")
 DOCUMENTS = MARKDOWN_DOCUMENTS + CONFIG_EXPORTS
 HOURS_PER_MONTH = 730
 PROBLEM_STATUSES = frozenset({"FAILED", "INTERRUPTED"})
+SEVERITY_ORDER = ("critical", "error", "warning", "info")
 
 
 def prepare_facts(raw_facts: dict[str, Any]) -> tuple[dict[str, Any], DocsInputs]:
@@ -32,7 +33,7 @@ def prepare_facts(raw_facts: dict[str, Any]) -> tuple[dict[str, Any], DocsInputs
 
 
 def render_documents(
-    safe_facts: dict[str, Any], inputs: DocsInputs, templates_dir: Path, summary: str | None = None
+    safe_facts: dict[str, Any], inputs: DocsInputs, templates_dir: Path, summary: Summary | None = None
 ) -> dict[str, str]:
     """Every document's file name and text, with an optional generated summary."""
     knowledge = load_knowledge(templates_dir)
@@ -58,7 +59,7 @@ def config_exports(safe_facts: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _context(inputs: DocsInputs, knowledge: Knowledge, summary: str | None) -> dict[str, Any]:
+def _context(inputs: DocsInputs, knowledge: Knowledge, summary: Summary | None) -> dict[str, Any]:
     resources = inputs.infra.resources if inputs.infra else []
     return {
         "workflow": inputs.workflow,
@@ -70,7 +71,7 @@ def _context(inputs: DocsInputs, knowledge: Knowledge, summary: str | None) -> d
         "summary": summary,
         "knowledge": knowledge,
         "platform_guide": knowledge.platform(inputs.workflow.platform),
-        "cluster": _cloud_cluster_name(inputs),
+        "built": bool(resources),
         "resources_by_layer": group_by_layer(resources),
         "diagram": mermaid_diagram(resources, inputs.monitoring) if resources else None,
         "costs": _costs(inputs),
@@ -143,6 +144,7 @@ def _environment(templates_dir: Path, command_variables: dict[str, Any]) -> Envi
             "usd": usd,
             "duration": duration,
             "yesno": yes_no,
+            "by_severity": by_severity,
             "expand": expand,
         }
     )
@@ -157,6 +159,16 @@ def _render(environment: Environment, template: str, context: dict[str, Any]) ->
     except TemplateError as error:
         raise AgenticError(f"template {template}: {error}", template=template) from error
     return text.rstrip("\n") + "\n"
+
+
+def by_severity(findings: list[Any]) -> list[Any]:
+    """Findings, most severe first (unknown severities last), otherwise in their order."""
+
+    def rank(finding: Any) -> int:
+        severity = str(finding.severity).lower()
+        return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+    return sorted(findings, key=rank)
 
 
 def table_cell(value: Any) -> str:

@@ -177,6 +177,8 @@ def test_decisions_list_every_decision_and_suggestion_with_reasons(tmp_path: Pat
         assert decision["rationale"] in decisions
     for suggestion in plan["suggestions"]["accepted"] + plan["suggestions"]["rejected"]:
         assert suggestion["reason"] in decisions
+        assert suggestion["outcome"] in decisions
+    assert "LLM optimisation: **applied**: 1 of 3 LLM suggestions applied" in decisions
     accepted, rejected = decisions.split("### Rejected")
     assert "node_groups.general.max_size" in accepted
     assert "p4d.24xlarge" in rejected
@@ -190,6 +192,8 @@ def test_troubleshooting_lists_this_workflows_findings_first(tmp_path: Path) -> 
     for finding in facts["health"]["findings"]:
         assert finding["message"] in own
     assert "The run was killed (owner process gone)" in own
+    assert own.index("| warning | live_checks |") < own.index("| info | plan_vs_outputs |")
+    assert "Skipped (static mode: no reachable Kubernetes API): nodes, pods, monitoring_endpoints" in own
     assert "Sandbox limits" in known
 
 
@@ -200,3 +204,18 @@ def test_configuration_export_is_the_same_in_yaml_and_json(recorded_workflow: di
     assert yaml.safe_load(documents["configuration.yaml"]) == exported
     assert exported["inputs"] == recorded_workflow["workflow"]["inputs"]
     assert exported["plan"] == recorded_workflow["plan"]
+
+
+def test_a_workflow_awaiting_approval_shows_the_plan_to_approve(tmp_path: Path) -> None:
+    facts = load_recorded_workflow("completed", tmp_path)
+    facts["workflow"]["status"] = "AWAITING_APPROVAL"
+    facts["infra"].update(resources=[], kubeconfig_path=None, plan_file="/tmp/tfplan")
+    facts["infra"]["plan_summary"] = {"add": 23, "change": 0, "destroy": 0}
+
+    documents = render(facts)
+
+    readme = documents["README.md"]
+    assert "**The Terraform plan waits for approval**: 23 to add,\n0 to change, 0 to destroy." in readme
+    assert f"-e workflow_id={facts['workflow']['id']} -e resume=true -e approve=true" in readme
+    assert "Node groups as planned (not built):" in readme
+    assert "```mermaid" not in documents["ARCHITECTURE.md"]
