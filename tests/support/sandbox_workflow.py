@@ -21,8 +21,8 @@ from ansible_collections.agentic.k8s.plugins.module_utils.sandbox import emulato
 from ansible_collections.agentic.k8s.plugins.module_utils.state.info import read_workflows
 from ansible_collections.agentic.k8s.plugins.module_utils.state.store import StoreSettings
 from tests.support.playbook import REPO, playbook_env, run_playbook
-from tests.support.terraform_sandbox import PLUGIN_DIR, tagged_in_emulator
 
+PLUGIN_DIR = Path(os.environ.get("AGENTIC_K8S_TF_PLUGIN_DIR", "/opt/tf-plugins"))
 AGENT_MODULES = ("llm_plan", "tf_provision", "monitoring_stack", "cluster_validate", "docs_generate")
 WORKFLOW_TIMEOUT_S = 900
 WORKFLOW_LINE = re.compile(r"Workflow ([a-z0-9][-a-z0-9]*[a-z0-9]):")
@@ -71,6 +71,8 @@ class SandboxSession:
 
     def tagged(self, cluster_key: str) -> list[str]:
         """What the emulator holds with the stable cluster-key tag."""
+        from tests.support.terraform_sandbox import tagged_in_emulator
+
         return tagged_in_emulator(emulator.ensure_emulator(self.home).endpoint, cluster_key)
 
     def events(self, workflow_id: str) -> list[dict[str, Any]]:
