@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..common.errors import InputError
 
@@ -214,6 +214,16 @@ class Health(Fact):
     checks_skipped: list[SkippedCheck] = Field(default_factory=list)
     report: dict[str, str] = Field(default_factory=dict)
     diagnosis: Any = None
+
+    @field_validator("report", mode="before")
+    @classmethod
+    def _written_reports_only(cls, report: Any) -> Any:
+        """Check mode writes no report: its paths are None, and there is nothing to link."""
+        return (
+            {kind: path for kind, path in report.items() if path is not None}
+            if isinstance(report, dict)
+            else report
+        )
 
 
 class Execution(Fact):
