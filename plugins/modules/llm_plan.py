@@ -1,4 +1,6 @@
 #!/usr/bin/python
+# Copyright: agentic.k8s maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The planner agent: size a cluster from its workload, optionally let an LLM tune the plan within
 the rules, and store the accepted plan with the cluster."""
 
@@ -20,7 +22,7 @@ description:
     and every later run for the cluster reuses it unless O(replan=true), so an LLM never resizes a
     running cluster on its own.
 version_added: 0.1.0
-author: agentic.k8s contributors
+author: agentic.k8s maintainers (@agentic-k8s)
 extends_documentation_fragment:
   - agentic.k8s.llm
 options:
@@ -125,9 +127,12 @@ options:
     default: true
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
-    details: Plans (and may call the LLM) but writes no file; RV(changed) says whether it would.
+    details: Plans (and may call the LLM) but writes no file; C(changed) says whether it would.
   diff_mode:
+    description:
+      - Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details: Shows the stored plan against the new one.
 requirements:

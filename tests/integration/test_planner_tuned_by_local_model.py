@@ -24,9 +24,9 @@ def request(home, replan: bool = False) -> PlanRequest:
     )
 
 
-def assert_judged(plan_dict: dict, catalog) -> Plan:
+def assert_judged(plan_dict: dict, planner_catalog) -> Plan:
     plan = Plan.model_validate(plan_dict)
-    assert_plan_within_rules(plan, catalog)
+    assert_plan_within_rules(plan, planner_catalog)
     assert plan.optimisation.status in {"applied", "unchanged", "fallback"}
     if plan.optimisation.status == "fallback":
         assert any(finding.code == "LLM_FALLBACK" for finding in plan.findings)
@@ -35,12 +35,13 @@ def assert_judged(plan_dict: dict, catalog) -> Plan:
     return plan
 
 
-def test_openai_sdk_structured_plan_then_a_cached_rerun(local_llm, tmp_path, catalog):
+def test_openai_sdk_structured_plan_then_a_cached_rerun(local_llm, tmp_path, planner_catalog):
     settings = LLMSettings(
         provider="openai",
         model=LOCAL_MODEL_NAME,
         base_url=f"{local_llm}/v1",
         cache_dir=tmp_path / "llm-cache",
+        **PATIENT,
     )
 
     cold = plan_cluster(request(tmp_path), settings)
@@ -49,7 +50,7 @@ def test_openai_sdk_structured_plan_then_a_cached_rerun(local_llm, tmp_path, cat
     assert (usage["provider"], usage["cached"]) == ("openai", False)
     assert usage["prompt_tokens"] > 0
     assert usage["completion_tokens"] > 0
-    first = assert_judged(cold.plan, catalog)
+    first = assert_judged(cold.plan, planner_catalog)
 
     offline = settings.model_copy(update={"http_transport": httpx2.MockTransport(RefusingTransport())})
     warm = plan_cluster(request(tmp_path, replan=True), offline)
@@ -57,10 +58,10 @@ def test_openai_sdk_structured_plan_then_a_cached_rerun(local_llm, tmp_path, cat
     (cached,) = warm.llm_usage
     assert cached["cached"] is True
     assert (cached["prompt_tokens"], cached["completion_tokens"]) == (0, 0)
-    assert assert_judged(warm.plan, catalog).node_groups == first.node_groups
+    assert assert_judged(warm.plan, planner_catalog).node_groups == first.node_groups
 
 
-def test_anthropic_sdk_text_path_is_parsed_validated_or_falls_back(local_llm, tmp_path, catalog):
+def test_anthropic_sdk_text_path_is_parsed_validated_or_falls_back(local_llm, tmp_path, planner_catalog):
     settings = LLMSettings(
         provider="anthropic", model=LOCAL_MODEL_NAME, base_url=local_llm, max_tokens=160, **PATIENT
     )
@@ -69,4 +70,4 @@ def test_anthropic_sdk_text_path_is_parsed_validated_or_falls_back(local_llm, tm
 
     (usage,) = outcome.llm_usage
     assert (usage["provider"], usage["cached"]) == ("anthropic", False)
-    assert_judged(outcome.plan, catalog)
+    assert_judged(outcome.plan, planner_catalog)

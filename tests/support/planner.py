@@ -13,7 +13,7 @@ DEFAULT_REGIONS = {"eks": "us-east-1", "k3s": "us-east-1", "aks": "westeurope", 
 
 
 @pytest.fixture(scope="session")
-def catalog():
+def planner_catalog():
     from ansible_collections.agentic.k8s.plugins.module_utils.planner.catalog import load_catalog
 
     return load_catalog(SHIPPED_CATALOG)

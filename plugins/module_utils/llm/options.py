@@ -42,12 +42,15 @@ def settings_from_params(
 
     environ = os.environ if environ is None else environ
     home = agentic_home(environ) if home is None else home
-    return resolve_settings(
+    settings = resolve_settings(
         params,
         environ,
         read_env_file(params.get("llm_env_file") or environ.get(ENV_FILE_VARIABLE)),
-        ensure_private_dir(home / CACHE_FOLDER),
+        home / CACHE_FOLDER,
     )
+    if settings is not None and settings.cache_dir is not None:
+        ensure_private_dir(settings.cache_dir)
+    return settings
 
 
 def read_env_file(path: str | None) -> dict[str, str | None]:

@@ -13,6 +13,7 @@ from ..llm.settings import LLMSettings
 from .catalog import Catalog
 from .guardrails import TUNABLE_FIELDS, PlanSuggestions, judge_suggestions
 from .models import Finding, Optimisation, Plan, PlanInputs
+from .sizing import ENV_RULES, MAX_RETENTION_DAYS
 
 SYSTEM_PROMPT = (
     "You review Kubernetes cluster plans for cost and reliability. You may only suggest new values for "
@@ -23,7 +24,7 @@ SYSTEM_PROMPT = (
 
 
 def optimisation_prompt(inputs: PlanInputs, catalog: Catalog, base: Plan) -> str:
-    """The facts the LLM sees: workload, current tunable values, allowed instance types and prices."""
+    """The facts the LLM sees: workload, current tunable values, their bounds, allowed instance types."""
     platform = catalog.platform(inputs.platform)
     group = base.node_groups[0]
     facts: dict[str, Any] = {
@@ -43,6 +44,12 @@ def optimisation_prompt(inputs: PlanInputs, catalog: Catalog, base: Plan) -> str
             "disk_gib": group.disk_gib,
             "retention_days": base.monitoring.retention_days,
             "monthly_cost_usd": base.estimates.monthly_cost_usd,
+        },
+        "rules": {
+            "min_size_at_least": max(ENV_RULES[inputs.cluster_env].min_nodes, len(base.zones)),
+            "max_size_at_most": platform.limits.max_nodes_per_group,
+            "disk_gib": [platform.limits.min_disk_gib, platform.limits.max_disk_gib],
+            "retention_days": [1, MAX_RETENTION_DAYS],
         },
         "allowed_instance_types": {
             name: f"{spec.vcpu} vCPU, {spec.memory_gib:g} GiB, {spec.hourly_usd} USD/h"

@@ -186,3 +186,25 @@ def test_provider_http_error_becomes_llm_error_without_the_key():
     assert "sk-unit-test-key-123456" not in raised.value.message
     assert "sk-unit-test-key-123456" not in repr(settings)
     assert raised.value.usage["prompt_tokens"] == 0
+
+
+def test_anthropic_json_inside_prose_and_fences_is_parsed_and_validated(tmp_path):
+    body = recorded("anthropic_text")["response"]
+    text = 'Here you go:\n```json\n{"greeting": "hi", "n": 2}\n```\nAnything else?'
+    body = {**body, "stop_reason": "end_turn", "content": [{"type": "text", "text": text}]}
+    settings = settings_for("anthropic", httpx2.MockTransport(Replay(httpx2, body)), tmp_path)
+
+    answer = ask_structured(settings, system="s", prompt="p", schema=Greeting)
+
+    assert answer.parsed == Greeting(greeting="hi", n=2)
+
+
+def test_ollama_error_becomes_llm_error():
+    settings = settings_for(
+        "ollama", httpx.MockTransport(Replay(httpx, {"error": "model not found"}, status=404)), None
+    )
+
+    with pytest.raises(LLMError, match="model not found") as raised:
+        ask_structured(settings, system="s", prompt="p", schema=Greeting)
+
+    assert raised.value.usage["provider"] == "ollama"

@@ -21,6 +21,7 @@ def params(**options):
 def test_no_provider_anywhere_means_none(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert settings_from_params(params(), home=tmp_path, environ={}) is None
+    assert not (tmp_path / "llm-cache").exists()
 
 
 def test_provider_none_disables_a_provider_from_the_environment(tmp_path):

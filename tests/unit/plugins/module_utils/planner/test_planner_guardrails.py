@@ -78,18 +78,18 @@ BAD_ANSWERS = {
 
 
 @pytest.mark.parametrize("name", list(BAD_ANSWERS))
-def test_bad_answer_ends_in_a_bounded_plan_with_a_recorded_outcome(catalog, name):
+def test_bad_answer_ends_in_a_bounded_plan_with_a_recorded_outcome(planner_catalog, name):
     content, expected = BAD_ANSWERS[name]
     inputs = plan_inputs("eks", "prod", monthly_budget_usd=5_000)
-    base = build_plan(inputs, catalog)
+    base = build_plan(inputs, planner_catalog)
     replay = OpenAIReplay(content)
 
-    plan, usage = optimise_plan(inputs, catalog, base, replay.settings())
+    plan, usage = optimise_plan(inputs, planner_catalog, base, replay.settings())
 
     assert len(replay.requests) == 1
     assert len(usage) == 1
     assert usage[0]["cached"] is False
-    assert_plan_within_rules(plan, catalog)
+    assert_plan_within_rules(plan, planner_catalog)
     if expected == FALLBACK:
         assert plan.optimisation.status == "fallback"
         assert plan.source == "deterministic"
@@ -107,12 +107,12 @@ def test_corpus_is_large_enough():
     assert len(BAD_ANSWERS) >= 20
 
 
-def test_finish_reason_length_is_a_fallback(catalog):
+def test_finish_reason_length_is_a_fallback(planner_catalog):
     inputs = plan_inputs("gke", "prod")
-    base = build_plan(inputs, catalog)
+    base = build_plan(inputs, planner_catalog)
 
     plan, usage = optimise_plan(
-        inputs, catalog, base, OpenAIReplay(one("disk_gib", 80), finish_reason="length").settings()
+        inputs, planner_catalog, base, OpenAIReplay(one("disk_gib", 80), finish_reason="length").settings()
     )
 
     assert plan.optimisation.status == "fallback"
@@ -120,15 +120,15 @@ def test_finish_reason_length_is_a_fallback(catalog):
     assert usage[0]["completion_tokens"] > 0
 
 
-def test_valid_suggestions_are_applied_through_the_rules_and_credited(catalog):
+def test_valid_suggestions_are_applied_through_the_rules_and_credited(planner_catalog):
     inputs = plan_inputs("eks", "prod")
-    base = build_plan(inputs, catalog)
+    base = build_plan(inputs, planner_catalog)
     answer = suggestions(
         {"field": "instance_type", "value": "m6i.xlarge", "reason": "fewer, larger nodes"},
         {"field": "retention_days", "value": 30, "reason": "a month of history"},
     )
 
-    plan, _ = optimise_plan(inputs, catalog, base, OpenAIReplay(answer).settings())
+    plan, _ = optimise_plan(inputs, planner_catalog, base, OpenAIReplay(answer).settings())
 
     assert plan.source == "llm"
     assert plan.optimisation.status == "applied"
@@ -139,14 +139,14 @@ def test_valid_suggestions_are_applied_through_the_rules_and_credited(catalog):
     rationale = {decision.field: decision.rationale for decision in plan.decisions}
     assert rationale["instance_type"].startswith("LLM suggestion")
     assert rationale["monitoring.retention_days"].startswith("LLM suggestion")
-    assert_plan_within_rules(plan, catalog)
+    assert_plan_within_rules(plan, planner_catalog)
 
 
-def test_desired_below_the_needed_capacity_is_clamped_up(catalog):
+def test_desired_below_the_needed_capacity_is_clamped_up(planner_catalog):
     inputs = plan_inputs("eks", "prod", cpu_request_cores=40, memory_request_gib=80)
-    base = build_plan(inputs, catalog)
+    base = build_plan(inputs, planner_catalog)
 
-    plan, _ = optimise_plan(inputs, catalog, base, OpenAIReplay(one("desired_size", 3)).settings())
+    plan, _ = optimise_plan(inputs, planner_catalog, base, OpenAIReplay(one("desired_size", 3)).settings())
 
     (accepted,) = plan.suggestions.accepted
     desired = plan.node_groups[0].desired_size
@@ -155,27 +155,29 @@ def test_desired_below_the_needed_capacity_is_clamped_up(catalog):
     assert not any(f.code == "DESIRED_BELOW_REQUIRED" for f in plan.findings)
 
 
-def test_suggestions_over_the_budget_are_all_rejected(catalog):
+def test_suggestions_over_the_budget_are_all_rejected(planner_catalog):
     inputs = plan_inputs("eks", "prod")
-    base = build_plan(inputs, catalog)
+    base = build_plan(inputs, planner_catalog)
     budgeted = plan_inputs("eks", "prod", monthly_budget_usd=base.estimates.monthly_cost_usd + 1)
 
-    plan, _ = optimise_plan(budgeted, catalog, base, OpenAIReplay(one("desired_size", 300)).settings())
+    plan, _ = optimise_plan(
+        budgeted, planner_catalog, base, OpenAIReplay(one("desired_size", 300)).settings()
+    )
 
     assert plan.node_groups == base.node_groups
     assert plan.suggestions.accepted == []
     assert "exceeds the budget" in plan.suggestions.rejected[0].outcome
 
 
-def test_fields_pinned_by_the_user_are_not_changed(catalog):
+def test_fields_pinned_by_the_user_are_not_changed(planner_catalog):
     inputs = plan_inputs("eks", "prod", instance_type="m6i.large", min_nodes=3)
-    base = build_plan(inputs, catalog)
+    base = build_plan(inputs, planner_catalog)
     answer = suggestions(
         {"field": "instance_type", "value": "m6i.2xlarge", "reason": "bigger"},
         {"field": "min_size", "value": 6, "reason": "more"},
     )
 
-    plan, _ = optimise_plan(inputs, catalog, base, OpenAIReplay(answer).settings())
+    plan, _ = optimise_plan(inputs, planner_catalog, base, OpenAIReplay(answer).settings())
 
     assert plan.node_groups == base.node_groups
     assert {outcome.outcome for outcome in plan.suggestions.rejected} == {
@@ -183,7 +185,7 @@ def test_fields_pinned_by_the_user_are_not_changed(catalog):
     }
 
 
-def test_provider_down_is_a_fallback_not_a_failure(catalog):
+def test_provider_down_is_a_fallback_not_a_failure(planner_catalog):
     import httpx2
 
     from ansible_collections.agentic.k8s.plugins.module_utils.llm.settings import LLMSettings
@@ -199,9 +201,9 @@ def test_provider_down_is_a_fallback_not_a_failure(catalog):
         max_retries=0,
     )
     inputs = plan_inputs("aks", "prod")
-    base = build_plan(inputs, catalog)
+    base = build_plan(inputs, planner_catalog)
 
-    plan, usage = optimise_plan(inputs, catalog, base, settings)
+    plan, usage = optimise_plan(inputs, planner_catalog, base, settings)
 
     assert plan.optimisation.status == "fallback"
     assert usage[0]["prompt_tokens"] == 0
