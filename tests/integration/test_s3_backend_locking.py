@@ -61,6 +61,11 @@ def test_plan_only_saves_a_plan_that_plan_file_applies_exactly(s3_request, s3_ho
     assert plan_file.is_file()
     assert tagged_in_emulator(endpoint, "eks-test-small") == []
 
+    checked = provision(s3_request.model_copy(update={"plan_file": plan_file}), check_mode=True)
+
+    assert checked["changed"] is True and checked["plan_summary"]["add"] == 1
+    assert plan_file.is_file() and tagged_in_emulator(endpoint, "eks-test-small") == []
+
     applied = provision(s3_request.model_copy(update={"plan_file": plan_file}))
 
     assert applied["changed"] is True

@@ -169,6 +169,8 @@ class TerraformRun:
 
     def converge(self, paths: ClusterPaths, *, check_mode: bool, diff: bool) -> dict[str, Any]:
         """Plan, then apply unless check mode, ``plan_only`` or no changes; or apply ``plan_file``."""
+        if self.request.plan_file is not None and check_mode:
+            return self.inspect_saved(self.request.plan_file)
         if self.request.plan_file is not None:
             return self.apply_saved(self.request.plan_file)
         plan_file = paths.terraform / "plans" / f"{self.request.workflow_id or 'tf_provision'}.tfplan"
@@ -224,9 +226,19 @@ class TerraformRun:
             destroys=doomed,
         )
 
+    def inspect_saved(self, plan_file: Path) -> dict[str, Any]:
+        """Check mode with ``plan_file``: what applying it would do, from ``show -json``."""
+        _require_plan_file(plan_file)
+        summary = parse.summarize_plan(json.loads(self.check(self.cli.show_json(plan_file), "show").stdout))
+        return {
+            "summary": summary,
+            "applied": False,
+            "plan_file": str(plan_file),
+            "changed": summary.has_changes,
+        }
+
     def apply_saved(self, plan_file: Path) -> dict[str, Any]:
-        if not plan_file.is_file():
-            raise TerraformError(f"plan_file: {plan_file} does not exist; run with plan_only to save a plan")
+        _require_plan_file(plan_file)
         messages: list[dict[str, Any]] = []
 
         def on_line(line: str) -> None:
@@ -335,6 +347,11 @@ def _kubeconfig(request: ProvisionRequest, paths: ClusterPaths, outputs: dict[st
 def _release_sandbox(request: ProvisionRequest, progress: Progress) -> None:
     if emulator.release_cluster(request.home, request.cluster_key):
         progress.note("no sandbox cluster remains: the sandbox emulator was stopped")
+
+
+def _require_plan_file(plan_file: Path) -> None:
+    if not plan_file.is_file():
+        raise TerraformError(f"plan_file: {plan_file} does not exist; run with plan_only to save a plan")
 
 
 def _current_workspace(working_dir: Path) -> str:

@@ -13,6 +13,10 @@ from ..common.errors import AgenticError, InputError
 from .credentials import K3sCredentials
 
 DEFAULT_ZONE_SUFFIXES = ("a", "b", "c")
+EKS_MIN_ZONES = 2
+OPEN_CIDRS = ("0.0.0.0/0",)
+K3S_RELEASES = {"1.31": "v1.31.4+k3s1", "1.32": "v1.32.5+k3s1", "1.33": "v1.33.1+k3s1"}
+"""The k3s release installed for each Kubernetes minor version a plan may choose."""
 
 
 class _PlanPart(BaseModel):
@@ -60,8 +64,22 @@ def plan_choices(plan: dict[str, Any]) -> PlanChoices:
         raise InputError(field, first.get("input"), first["msg"]) from error
 
 
-def zones_for(choices: PlanChoices, region: str, count: int) -> list[str]:
-    return choices.zones[:count] or [f"{region}{suffix}" for suffix in DEFAULT_ZONE_SUFFIXES[:count]]
+def zones_for(choices: PlanChoices, region: str, count: int, minimum: int = 1) -> list[str]:
+    """The plan's zones (at most ``count``) completed up to ``minimum`` from the region's first zones;
+    without zones in the plan, the region's first ``count``."""
+    zones = list(choices.zones[:count])
+    target = max(minimum, 1) if zones else count
+    for zone in (f"{region}{suffix}" for suffix in DEFAULT_ZONE_SUFFIXES):
+        if len(zones) >= target:
+            break
+        if zone not in zones:
+            zones.append(zone)
+    return zones
+
+
+def allowed_cidrs(control_plane: PlanControlPlane) -> list[str]:
+    """The plan's API CIDRs; an empty list means unrestricted, as AWS's own default."""
+    return control_plane.public_access_cidrs or list(OPEN_CIDRS)
 
 
 def eks_variables(choices: PlanChoices, name: str, region: str, sandbox: bool) -> dict[str, Any]:
@@ -69,11 +87,11 @@ def eks_variables(choices: PlanChoices, name: str, region: str, sandbox: bool) -
     variables: dict[str, Any] = {
         "cluster_name": name,
         "kubernetes_version": choices.kubernetes_version,
-        "zones": zones_for(choices, region, 3),
+        "zones": zones_for(choices, region, 3, minimum=EKS_MIN_ZONES),
         "node_groups": [group.model_dump() for group in choices.node_groups],
         "endpoint_public_access": control_plane.endpoint_public_access,
         "endpoint_private_access": control_plane.endpoint_private_access,
-        "public_access_cidrs": control_plane.public_access_cidrs,
+        "public_access_cidrs": allowed_cidrs(control_plane),
         "log_types": control_plane.log_types,
         "secrets_encryption": control_plane.secrets_encryption,
     }
@@ -93,7 +111,8 @@ def k3s_variables(
         "agent_instance_type": first_group.instance_type,
         "agent_count": max(sum(group.desired_size for group in choices.node_groups) - 1, 0),
         "disk_gib": first_group.disk_gib,
-        "api_cidrs": choices.control_plane.public_access_cidrs,
+        "api_cidrs": allowed_cidrs(choices.control_plane),
+        "k3s_version": k3s_release(choices.kubernetes_version),
         "ssh_public_key": credentials.ssh_public_key,
         "k3s_token": credentials.token,
         "server_ca_cert": credentials.server_ca_cert,
@@ -101,6 +120,12 @@ def k3s_variables(
         "client_ca_cert": credentials.client_ca_cert,
         "client_ca_key": credentials.client_ca_key,
     }
+
+
+def k3s_release(kubernetes_version: str) -> str:
+    if kubernetes_version not in K3S_RELEASES:
+        raise InputError("plan.kubernetes_version", kubernetes_version, ", ".join(sorted(K3S_RELEASES)))
+    return K3S_RELEASES[kubernetes_version]
 
 
 def aks_variables(choices: PlanChoices, name: str, region: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import InputError
 from ansible_collections.agentic.k8s.plugins.module_utils.terraform import tfvars
+from ansible_collections.agentic.k8s.plugins.module_utils.terraform.credentials import k3s_credentials
 
 REPO = Path(__file__).resolve().parents[5]
 PLAN = {
@@ -79,3 +80,27 @@ def test_a_variable_the_module_does_not_declare_is_refused_with_the_allowed_name
         tfvars.check_declared({"cluster_name": "x", "node_count": 3}, REPO / "terraform" / "k3s")
     assert raised.value.field == "variables.node_count"
     assert "agent_count" in raised.value.message
+
+
+def test_a_single_zone_plan_gets_the_second_zone_eks_needs_and_open_cidrs_when_none_given():
+    plan = {**PLAN, "zones": ["eu-west-3b"], "control_plane": {"public_access_cidrs": []}}
+
+    variables = tfvars.eks_variables(tfvars.plan_choices(plan), "eks-dev-a", "eu-west-3", sandbox=True)
+
+    assert variables["zones"] == ["eu-west-3b", "eu-west-3a"]
+    assert variables["public_access_cidrs"] == ["0.0.0.0/0"]
+
+
+def test_k3s_installs_the_release_of_the_planned_kubernetes_version(tmp_path):
+    credentials = k3s_credentials(tmp_path)
+    variables = tfvars.k3s_variables(
+        tfvars.plan_choices({**PLAN, "kubernetes_version": "1.32"}), "k", "us-east-1", credentials
+    )
+
+    assert variables["k3s_version"].startswith("v1.32.")
+    assert variables["zone"] == "eu-west-3a"
+    assert variables["agent_count"] == 2
+    tfvars.check_declared(variables, REPO / "terraform" / "k3s")
+    with pytest.raises(InputError) as raised:
+        tfvars.k3s_release("1.29")
+    assert raised.value.field == "plan.kubernetes_version"
