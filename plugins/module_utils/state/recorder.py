@@ -55,6 +55,8 @@ class HostWorkflow:
     status: str
     events: Path | None
     errors: int = 0
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """The last output of each agent, written with the final status."""
 
 
 @dataclass
@@ -265,7 +267,11 @@ class Recorder:
             status = workflow.status
             if status == WorkflowStatus.RUNNING.value:
                 status = (WorkflowStatus.FAILED if host in failed else WorkflowStatus.COMPLETED).value
-            self._write(WorkflowUpdate(workflow.workflow_id, self.run_id, status=status, release=True))
+            self._write(
+                WorkflowUpdate(
+                    workflow.workflow_id, self.run_id, status=status, outputs=workflow.outputs, release=True
+                )
+            )
             if status != workflow.status:
                 self._event(workflow, "workflow", f"workflow {workflow.workflow_id}: {status}")
             workflow.status = status
@@ -335,11 +341,7 @@ class Recorder:
         self._write(finished)
         self._record_llm_usage(finished, result)
         if status == ExecutionStatus.SUCCEEDED.value and not no_log:
-            self._write(
-                WorkflowUpdate(
-                    workflow.workflow_id, self.run_id, outputs={record.agent_name: finished.output_data}
-                )
-            )
+            workflow.outputs[record.agent_name] = finished.output_data
         elapsed = round(time.monotonic() - running.started, 3)
         level = "ERROR" if status == ExecutionStatus.FAILED.value else "INFO"
         message = f"{record.agent_name} {status.lower()}" + (
