@@ -77,6 +77,7 @@ from typing import Any
 
 from ansible.plugins.callback import CallbackBase
 
+from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
 from ansible_collections.agentic.k8s.plugins.module_utils.common.home import agentic_home
 from ansible_collections.agentic.k8s.plugins.module_utils.common.status import ExecutionStatus
 from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder import (
@@ -103,13 +104,19 @@ class CallbackModule(CallbackBase):
         self._play = None
 
     def v2_playbook_on_start(self, playbook) -> None:
-        settings = RecorderSettings(
-            store=settings_from_options(self.get_option),
-            recorded_modules=tuple(self.get_option("recorded_modules")),
-            lease_seconds=self.get_option("lease_seconds"),
-            heartbeat_seconds=self.get_option("heartbeat_seconds"),
-            spool_dir=self.get_option("spool_dir") or "",
-        )
+        try:
+            settings = RecorderSettings(
+                store=settings_from_options(self.get_option),
+                recorded_modules=tuple(self.get_option("recorded_modules")),
+                lease_seconds=self.get_option("lease_seconds"),
+                heartbeat_seconds=self.get_option("heartbeat_seconds"),
+                spool_dir=self.get_option("spool_dir") or "",
+            )
+        except AgenticError as error:
+            self._display.warning(
+                f"state_recorder: nothing is recorded, the configuration is invalid: {error}"
+            )
+            return
         self._recorder = Recorder(settings, agentic_home(), self._display.warning)
         self._recorder.start()
 
