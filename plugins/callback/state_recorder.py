@@ -89,6 +89,8 @@ from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder import 
 from ansible_collections.agentic.k8s.plugins.module_utils.state.store import settings_from_options
 
 WORKFLOW_FACT = "agentic_workflow"
+STORE_READER = "workflow_info"
+"""Records are written by a background thread; a task of this module sees them all."""
 INPUT_VARIABLES = ("platform", "cluster_env", "cluster_name", "region", "sandbox", "workflow_id")
 
 
@@ -130,6 +132,8 @@ class CallbackModule(CallbackBase):
         return action.rsplit(".", 1)[-1]
 
     def v2_runner_on_start(self, host, task) -> None:
+        if self._recorder is not None and (task.resolved_action or task.action).endswith(STORE_READER):
+            self._recorder.flush()
         agent = self._recorded_agent(task)
         if agent is not None:
             self._recorder.execution_started(
