@@ -77,6 +77,7 @@ from typing import Any
 
 from ansible.plugins.callback import CallbackBase
 
+from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
 from ansible_collections.agentic.k8s.plugins.module_utils.common.home import agentic_home
 from ansible_collections.agentic.k8s.plugins.module_utils.common.status import ExecutionStatus
 from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder import (
@@ -88,6 +89,8 @@ from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder import 
 from ansible_collections.agentic.k8s.plugins.module_utils.state.store import settings_from_options
 
 WORKFLOW_FACT = "agentic_workflow"
+STORE_READER = "workflow_info"
+"""Records are written by a background thread; a task of this module sees them all."""
 INPUT_VARIABLES = ("platform", "cluster_env", "cluster_name", "region", "sandbox", "workflow_id")
 
 
@@ -103,13 +106,19 @@ class CallbackModule(CallbackBase):
         self._play = None
 
     def v2_playbook_on_start(self, playbook) -> None:
-        settings = RecorderSettings(
-            store=settings_from_options(self.get_option),
-            recorded_modules=tuple(self.get_option("recorded_modules")),
-            lease_seconds=self.get_option("lease_seconds"),
-            heartbeat_seconds=self.get_option("heartbeat_seconds"),
-            spool_dir=self.get_option("spool_dir") or "",
-        )
+        try:
+            settings = RecorderSettings(
+                store=settings_from_options(self.get_option),
+                recorded_modules=tuple(self.get_option("recorded_modules")),
+                lease_seconds=self.get_option("lease_seconds"),
+                heartbeat_seconds=self.get_option("heartbeat_seconds"),
+                spool_dir=self.get_option("spool_dir") or "",
+            )
+        except AgenticError as error:
+            self._display.warning(
+                f"state_recorder: nothing is recorded, the configuration is invalid: {error}"
+            )
+            return
         self._recorder = Recorder(settings, agentic_home(), self._display.warning)
         self._recorder.start()
 
@@ -123,6 +132,8 @@ class CallbackModule(CallbackBase):
         return action.rsplit(".", 1)[-1]
 
     def v2_runner_on_start(self, host, task) -> None:
+        if self._recorder is not None and (task.resolved_action or task.action).endswith(STORE_READER):
+            self._recorder.flush()
         agent = self._recorded_agent(task)
         if agent is not None:
             self._recorder.execution_started(

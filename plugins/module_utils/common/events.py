@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,11 @@ def write_event(
     *,
     level: str = "INFO",
     execution_time: float | None = None,
+    secrets: Iterable[str] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """Append ``{timestamp, workflow_id, agent, level, message, execution_time, ...}`` redacted."""
+    """Append ``{timestamp, workflow_id, agent, level, message, execution_time, ...}`` redacted
+    (``secrets``: the known secret values, when the caller has them; else read from the environment)."""
     if level not in LEVELS:
         raise ValueError(f"level: {level!r} is not valid; allowed: {', '.join(LEVELS)}")
     record = redact(
@@ -38,7 +41,8 @@ def write_event(
             "message": message,
             "execution_time": execution_time,
             **extra,
-        }
+        },
+        secrets,
     )
     append_json_line(events_path, record)
     return record

@@ -8,11 +8,13 @@ lease of its workflows alive and appends the seed's log lines to ``events.jsonl`
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +57,8 @@ class HostWorkflow:
     status: str
     events: Path | None
     errors: int = 0
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """The last output of each agent, written with the final status."""
 
 
 @dataclass
@@ -128,6 +132,8 @@ class Recorder:
         self._outage = False
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
+        self._pending: queue.SimpleQueue[tuple[Record | None, Future | None] | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._drain, name="state-writer", daemon=True)
 
     # -- the store, the spool and the lease -------------------------------------------------
     def start(self) -> None:
@@ -140,7 +146,9 @@ class Recorder:
             )
         except Exception as error:
             self._enter_outage(error)
+            self._writer.start()
             return
+        self._writer.start()
         if replayed:
             self.warn(f"state_recorder: replayed {replayed} spooled record(s) into the state store")
         for workflow_id in flipped:
@@ -151,7 +159,36 @@ class Recorder:
             self.warn(f"state_recorder: state store unavailable ({error}); spooling to {self.spool.path}")
         self._outage = True
 
-    def _write(self, record: Record) -> Any:
+    def _write(self, record: Record) -> None:
+        """Queue ``record`` for the writer thread: the playbook never waits for the store."""
+        if not self._writer.is_alive():
+            self._write_now(record)
+            return
+        self._pending.put((record, None))
+
+    def _write_and_wait(self, record: Record) -> Any:
+        """Write ``record`` after everything queued before it and return the store's answer."""
+        if not self._writer.is_alive():
+            return self._write_now(record)
+        answer: Future = Future()
+        self._pending.put((record, answer))
+        return answer.result()
+
+    def flush(self) -> None:
+        """Wait until every queued record is written (before a task reads the store)."""
+        if self._writer.is_alive():
+            answer: Future = Future()
+            self._pending.put((None, answer))
+            answer.result()
+
+    def _drain(self) -> None:
+        while (item := self._pending.get()) is not None:
+            record, answer = item
+            written = self._write_now(record) if record is not None else None
+            if answer is not None:
+                answer.set_result(written)
+
+    def _write_now(self, record: Record) -> Any:
         if self._store is not None and not self._outage:
             try:
                 if isinstance(record, WorkflowOpen):
@@ -183,6 +220,10 @@ class Recorder:
             store.close()
 
     def close(self) -> None:
+        """Write what is queued, stop the heartbeat, release the store."""
+        if self._writer.is_alive():
+            self._pending.put(None)
+            self._writer.join()
         self._stop.set()
         if self._heartbeat is not None:
             self._heartbeat.join(timeout=5)
@@ -227,7 +268,7 @@ class Recorder:
             owner_host=self.owner.host,
             owner_pid=self.owner.pid,
         )
-        attempts = self._write(record)
+        attempts = self._write_and_wait(record)
         workflow = HostWorkflow(
             workflow_id=workflow_id,
             attempt=int(attempts or fact.get("attempt") or 1),
@@ -265,7 +306,11 @@ class Recorder:
             status = workflow.status
             if status == WorkflowStatus.RUNNING.value:
                 status = (WorkflowStatus.FAILED if host in failed else WorkflowStatus.COMPLETED).value
-            self._write(WorkflowUpdate(workflow.workflow_id, self.run_id, status=status, release=True))
+            self._write(
+                WorkflowUpdate(
+                    workflow.workflow_id, self.run_id, status=status, outputs=workflow.outputs, release=True
+                )
+            )
             if status != workflow.status:
                 self._event(workflow, "workflow", f"workflow {workflow.workflow_id}: {status}")
             workflow.status = status
@@ -335,11 +380,7 @@ class Recorder:
         self._write(finished)
         self._record_llm_usage(finished, result)
         if status == ExecutionStatus.SUCCEEDED.value and not no_log:
-            self._write(
-                WorkflowUpdate(
-                    workflow.workflow_id, self.run_id, outputs={record.agent_name: finished.output_data}
-                )
-            )
+            workflow.outputs[record.agent_name] = finished.output_data
         elapsed = round(time.monotonic() - running.started, 3)
         level = "ERROR" if status == ExecutionStatus.FAILED.value else "INFO"
         message = f"{record.agent_name} {status.lower()}" + (

@@ -104,7 +104,9 @@ class SqlStore(StateStore):
     dialect: Dialect
 
     @contextmanager
-    def _transaction(self, write: bool = True) -> Iterator[Any]:
+    def _transaction(self, write: bool = True, single: bool = False) -> Iterator[Any]:
+        """A transaction (SQLite: ``BEGIN IMMEDIATE`` when ``write``); ``single`` statements run
+        in autocommit, atomic by themselves, one round trip fewer."""
         raise NotImplementedError
 
     def _execute(self, cursor: Any, sql: str, params: dict[str, Any] | None = None) -> Any:
@@ -136,7 +138,7 @@ class SqlStore(StateStore):
             return self._rows(cursor, "SELECT max(version) AS version FROM schema_version")[0]["version"]
 
     def open_workflow(self, record: WorkflowOpen) -> int:
-        with self._transaction() as cursor:
+        with self._transaction(single=True) as cursor:
             return dict(self._execute(cursor, OPEN_WORKFLOW, _encode(asdict(record))).fetchone())["attempts"]
 
     def update_workflow(self, record: WorkflowUpdate) -> None:
@@ -178,15 +180,15 @@ class SqlStore(StateStore):
                 )
 
     def upsert_execution(self, record: ExecutionRecord) -> None:
-        with self._transaction() as cursor:
+        with self._transaction(single=True) as cursor:
             self._execute(cursor, UPSERT_EXECUTION, _encode(asdict(record)))
 
     def add_llm_call(self, record: LlmCallRecord) -> None:
-        with self._transaction() as cursor:
+        with self._transaction(single=True) as cursor:
             self._execute(cursor, ADD_LLM_CALL, asdict(record))
 
     def heartbeat(self, run_id: str, workflow_ids: Iterable[str], at: str) -> None:
-        with self._transaction() as cursor:
+        with self._transaction(single=True) as cursor:
             self._execute(
                 cursor,
                 "UPDATE workflows SET heartbeat_at = :at WHERE run_id = :run_id AND status = :running",
@@ -288,7 +290,9 @@ class SqliteStore(SqlStore):
             raise StoreError(f"cannot open the SQLite state store {path}: {error}", path=str(path)) from error
 
     @contextmanager
-    def _transaction(self, write: bool = True) -> Iterator[sqlite3.Cursor]:
+    def _transaction(self, write: bool = True, single: bool = False) -> Iterator[sqlite3.Cursor]:
+        """Always explicit: a write takes the lock up front (``BEGIN IMMEDIATE``), where the busy
+        timeout applies; an autocommit upsert could fail on a stale WAL snapshot instead."""
         cursor = self._connection.cursor()
         try:
             cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -341,10 +345,14 @@ class PostgresStore(SqlStore):
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('agentic_k8s_schema'))")
 
     @contextmanager
-    def _transaction(self, write: bool = True) -> Iterator[Any]:
+    def _transaction(self, write: bool = True, single: bool = False) -> Iterator[Any]:
         try:
-            with self._connection.transaction(), self._connection.cursor() as cursor:
-                yield cursor
+            if single:
+                with self._connection.cursor() as cursor:
+                    yield cursor
+            else:
+                with self._connection.transaction(), self._connection.cursor() as cursor:
+                    yield cursor
         except self._psycopg.Error as error:
             raise StoreError(f"PostgreSQL state store: {_first_line(error)}") from error
 

@@ -18,7 +18,12 @@ from ansible_collections.agentic.k8s.plugins.module_utils.state.records import (
     utc_now,
 )
 from ansible_collections.agentic.k8s.plugins.module_utils.state.schema import CURRENT_VERSION
-from ansible_collections.agentic.k8s.plugins.module_utils.state.store import Owner, StoreSettings, open_store
+from ansible_collections.agentic.k8s.plugins.module_utils.state.store import (
+    Owner,
+    StoreError,
+    StoreSettings,
+    open_store,
+)
 
 DEAD_PID = 2**22 + 12345
 
@@ -219,3 +224,9 @@ def test_file_documents_are_private_json_per_workflow(agentic_home: Path):
     [document] = (agentic_home / "state").glob("*.json")
     assert document.name == "eks-dev-abc12345.json"
     assert stat.S_IMODE(document.stat().st_mode) == 0o600
+
+
+def test_sslmode_is_passed_through_to_postgres(postgres_dsn: str, agentic_home: Path):
+    settings = StoreSettings(backend="postgres", dsn=postgres_dsn, sslmode="require")
+    with pytest.raises(StoreError, match="SSL"):
+        open_store(settings, agentic_home)
