@@ -125,12 +125,12 @@ llm_usage:
   elements: dict
 """
 
-import traceback  # noqa: E402 (modules import after their documentation)
+import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError  # noqa: E402
-from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC  # noqa: E402
+from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
+from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC
 
 try:
     from ansible_collections.agentic.k8s.plugins.module_utils.docs.agent import document_workflow

@@ -232,14 +232,14 @@ logs:
   elements: str
 """
 
-import traceback  # noqa: E402 (modules import after their documentation)
-from pathlib import Path  # noqa: E402 (modules import after their documentation)
+import traceback
+from pathlib import Path
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402 (modules import after their documentation)
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError  # noqa: E402 (modules import after their documentation)
-from ansible_collections.agentic.k8s.plugins.module_utils.common.home import agentic_home  # noqa: E402 (modules import after their documentation)
-from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC  # noqa: E402 (modules import after their documentation)
+from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
+from ansible_collections.agentic.k8s.plugins.module_utils.common.home import agentic_home
+from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC
 
 try:
     from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import settings_from_params

@@ -257,12 +257,12 @@ logs:
   elements: str
 """
 
-import traceback  # noqa: E402 (modules import after their documentation)
+import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError  # noqa: E402
-from ansible_collections.agentic.k8s.plugins.module_utils.common.redact import redact  # noqa: E402
+from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
+from ansible_collections.agentic.k8s.plugins.module_utils.common.redact import redact
 
 try:
     from ansible_collections.agentic.k8s.plugins.module_utils.monitoring.run import (

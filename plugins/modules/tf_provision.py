@@ -264,12 +264,12 @@ logs:
   elements: str
 """
 
-import traceback  # noqa: E402
-from pathlib import Path  # noqa: E402
+import traceback
+from pathlib import Path
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC  # noqa: E402
+from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC
 
 try:
     from pydantic import ValidationError
