@@ -49,9 +49,9 @@ def timed(function, *args) -> float:
 def main(repeats: int) -> None:
     dest = Path(tempfile.mkdtemp(prefix="bench-monitoring-"))
     cold = timed(render_and_validate, dest)
-    warm = statistics.median(timed(render_and_validate, dest) for _ in range(repeats))
+    warm = statistics.median(timed(render_and_validate, dest) for _repeat in range(repeats))
     manifests = desired_state(build_spec({"platform": "eks"}, PLAN)).manifests
-    baseline = statistics.median(timed(lambda: [to_yaml(m) for m in manifests]) for _ in range(repeats))
+    baseline = statistics.median(timed(lambda: [to_yaml(m) for m in manifests]) for _repeat in range(repeats))
     files = render_and_validate(dest)
     print(f"stack: {len(manifests)} manifests, {files} files; {repeats} warm repeats")
     print(f"baseline (YAML dump only): {baseline * 1000:8.1f} ms")

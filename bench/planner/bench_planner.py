@@ -40,7 +40,7 @@ CLUSTERS = [
 
 def timed_ms(action: Callable[[], object], rounds: int) -> list[float]:
     samples = []
-    for _ in range(rounds):
+    for _round in range(rounds):
         started = time.perf_counter()
         action()
         samples.append((time.perf_counter() - started) * 1000)

@@ -60,7 +60,7 @@ def raw_terraform(home: Path, platform: str) -> float:
             if result.rc != 0:
                 raise SystemExit(f"raw terraform {argv[0]} failed: {result.stderr[-2000:]}")
 
-    seconds, _ = timed(run)
+    seconds, _result = timed(run)
     cli.run("destroy", "-input=false", "-no-color", "-auto-approve")
     return seconds
 
@@ -103,7 +103,7 @@ def main() -> None:
     assert first["changed"] and not rerun["changed"]
     plan_text = json.dumps(synthetic_plan(PLAN_RESOURCES))
     summary_s, summary = timed(lambda: parse.summarize_plan(json.loads(plan_text)))
-    diff_s, _ = timed(lambda: parse.plan_diff(json.loads(plan_text)))
+    diff_s, _diff = timed(lambda: parse.plan_diff(json.loads(plan_text)))
     print(f"platform {platform}: {len(first['resources'])} resources")
     print(f"raw terraform init+plan+apply   {raw_s:7.1f} s")
     print(f"tf_provision first run          {first_s:7.1f} s   ratio {first_s / raw_s:.2f}x (goal <= 1.10x)")

@@ -71,7 +71,7 @@ def seed(api: FakeKubeApi) -> list[str]:
 
 
 def frozen_key(url: str) -> tuple[str, frozenset]:
-    path, _, query = url.partition("?")
+    path, _separator, query = url.partition("?")
     return path, frozenset(urllib.parse.parse_qsl(query))
 
 
@@ -108,7 +108,7 @@ def evidence_urls(namespaces: list[str]) -> list[str]:
 
 def best_of(label: str, run) -> float:
     timings = []
-    for _ in range(REPEATS):
+    for _repeat in range(REPEATS):
         started = time.perf_counter()
         run()
         timings.append(time.perf_counter() - started)

@@ -1,4 +1,6 @@
 #!/usr/bin/python
+# Copyright: agentic.k8s maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Module ``agentic.k8s.metrics_export``: the agent metrics as a Prometheus textfile and/or a push."""
 
 from __future__ import annotations
@@ -7,7 +9,7 @@ DOCUMENTATION = r"""
 module: metrics_export
 short_description: Export the agent system's own metrics to Prometheus
 version_added: "0.1.0"
-author: agentic.k8s maintainers
+author: agentic.k8s maintainers (@agentic-k8s)
 description:
   - Writes the agent metrics (execution time per agent, executions by status, workflows by status,
     LLM calls, latency and tokens, under the names of C(module_utils/state/metrics.py)) as a
@@ -45,9 +47,14 @@ options:
     default: 10
 attributes:
   check_mode:
+    description: >-
+      Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Nothing is written or pushed; C(changed) says whether the textfile would change.
   diff_mode:
+    description: >-
+      Will return details on what has changed (or possibly needs changing in check_mode), when in
+      diff mode.
     support: none
 requirements:
   - prometheus-client
@@ -103,7 +110,7 @@ ARGUMENT_SPEC = {
     "textfile": {"type": "path"},
     "pushgateway_url": {"type": "str"},
     "job": {"type": "str", "default": "agentic_k8s"},
-    "grouping_key": {"type": "dict", "default": {}},
+    "grouping_key": {"type": "dict", "default": {}, "no_log": False},
     "timeout": {"type": "float", "default": 10},
 }
 

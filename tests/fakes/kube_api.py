@@ -177,7 +177,7 @@ class FakeKubeApi:
         found = self._kind_of(api_version, kind)
         return [
             copy.deepcopy(obj)
-            for (gv, plural, _, _), obj in sorted(self.objects.items())
+            for (gv, plural, _namespace, _name), obj in sorted(self.objects.items())
             if (gv, plural) == (found.group_version, found.plural)
         ]
 
@@ -320,7 +320,7 @@ class FakeKubeApi:
         fields = _selector(query.get("fieldSelector", ""))
         items = [
             self._with_live_status(kind, copy.deepcopy(obj))
-            for (gv, plural, obj_namespace, _), obj in sorted(self.objects.items())
+            for (gv, plural, obj_namespace, _name), obj in sorted(self.objects.items())
             if (gv, plural) == (kind.group_version, kind.plural)
             and (not namespace or obj_namespace == namespace)
             and all(obj["metadata"].get("labels", {}).get(k) == v for k, v in labels.items())

@@ -49,7 +49,7 @@ def run_role(home: Path, **extra_vars) -> tuple[str, dict]:
 @pytest.fixture(scope="module")
 def k3s_stack(k3s_home: Path) -> dict:
     """One k3s stack applied through the role, shared by the read-only tests of this module."""
-    _, fact = run_role(k3s_home)
+    _result, fact = run_role(k3s_home)
     return fact
 
 
@@ -90,7 +90,7 @@ def test_destroy_through_the_role_leaves_nothing_tagged(k3s_stack, k3s_home):
     assert tagged_in_emulator(endpoint, CLUSTER_KEY)
     emulator.register_cluster(k3s_home, "keeper")
 
-    _, fact = run_role(k3s_home, infrastructure_state="absent")
+    _result, fact = run_role(k3s_home, infrastructure_state="absent")
 
     assert fact["resources"] == []
     assert fact["plan_summary"]["destroy"] == len(k3s_stack["resources"])

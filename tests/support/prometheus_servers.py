@@ -88,7 +88,7 @@ def _up_series_count(prometheus_url: str) -> int:
 @pytest.fixture(scope="session")
 def loopback_monitoring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackMonitoring]:
     root = tmp_path_factory.mktemp("loopback-monitoring")
-    exporter_port, prometheus_port, alertmanager_port, dead_port = (free_port() for _ in range(4))
+    exporter_port, prometheus_port, alertmanager_port, dead_port = (free_port() for _port in range(4))
     config = {
         "global": {"scrape_interval": "1s", "scrape_timeout": "500ms"},
         "scrape_configs": [

@@ -274,7 +274,7 @@ def choose_instance_type(
             inputs.cpu_request_cores,
             f"requests that fit in {limit} nodes of one {inputs.platform} instance type",
         )
-    cost, _, name, spec, needed = min(candidates)
+    cost, _rank, name, spec, needed = min(candidates)
     ledger.decide(
         "instance_type",
         name,

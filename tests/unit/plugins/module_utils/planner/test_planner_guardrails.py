@@ -128,7 +128,7 @@ def test_valid_suggestions_are_applied_through_the_rules_and_credited(planner_ca
         {"field": "retention_days", "value": 30, "reason": "a month of history"},
     )
 
-    plan, _ = optimise_plan(inputs, planner_catalog, base, OpenAIReplay(answer).settings())
+    plan, _usage = optimise_plan(inputs, planner_catalog, base, OpenAIReplay(answer).settings())
 
     assert plan.source == "llm"
     assert plan.optimisation.status == "applied"
@@ -146,7 +146,8 @@ def test_desired_below_the_needed_capacity_is_clamped_up(planner_catalog):
     inputs = plan_inputs("eks", "prod", cpu_request_cores=40, memory_request_gib=80)
     base = build_plan(inputs, planner_catalog)
 
-    plan, _ = optimise_plan(inputs, planner_catalog, base, OpenAIReplay(one("desired_size", 3)).settings())
+    replay = OpenAIReplay(one("desired_size", 3))
+    plan, _usage = optimise_plan(inputs, planner_catalog, base, replay.settings())
 
     (accepted,) = plan.suggestions.accepted
     desired = plan.node_groups[0].desired_size
@@ -160,7 +161,7 @@ def test_suggestions_over_the_budget_are_all_rejected(planner_catalog):
     base = build_plan(inputs, planner_catalog)
     budgeted = plan_inputs("eks", "prod", monthly_budget_usd=base.estimates.monthly_cost_usd + 1)
 
-    plan, _ = optimise_plan(
+    plan, _usage = optimise_plan(
         budgeted, planner_catalog, base, OpenAIReplay(one("desired_size", 300)).settings()
     )
 
@@ -177,7 +178,7 @@ def test_fields_pinned_by_the_user_are_not_changed(planner_catalog):
         {"field": "min_size", "value": 6, "reason": "more"},
     )
 
-    plan, _ = optimise_plan(inputs, planner_catalog, base, OpenAIReplay(answer).settings())
+    plan, _usage = optimise_plan(inputs, planner_catalog, base, OpenAIReplay(answer).settings())
 
     assert plan.node_groups == base.node_groups
     assert {outcome.outcome for outcome in plan.suggestions.rejected} == {

@@ -81,7 +81,7 @@ def test_a_crashlooping_pod_carries_its_last_events_and_log_lines():
     events.append(event("monitoring", "other-pod", "BackOff", "not ours"))
     failing = failing_pods([crashing, pod("monitoring", "prometheus-0")], SYSTEM)
     diagnostics = PodDiagnostics(
-        events=events_by_pod(events, [pod_key(p) for p, _ in failing]),
+        events=events_by_pod(events, [pod_key(p) for p, _detail in failing]),
         logs={("monitoring", "grafana-1"): "starting\npanic: database is locked\n"},
     )
 
