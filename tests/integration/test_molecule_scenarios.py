@@ -16,11 +16,17 @@ SCENARIOS = sorted(path.parent.name for path in (REPO / "extensions" / "molecule
 
 @pytest.mark.molecule
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_reusable_role_scenario_converges_idempotently_and_verifies(scenario: str, agentic_home: Path):
+def test_reusable_role_scenario_converges_idempotently_and_verifies(
+    scenario: str, agentic_home: Path, tmp_path: Path
+):
+    # Molecule installs the collection under test into ~/.ansible/collections: a private HOME
+    # keeps that copy from outliving the test and shadowing the checkout.
     result = subprocess.run(
         [str(Path(sys.executable).parent / "molecule"), "test", "-s", scenario, "--no-report"],
         cwd=REPO,
-        env=playbook_env(agentic_home, {"MOLECULE_NO_LOG": "false", "NO_COLOR": "1"}),
+        env=playbook_env(
+            agentic_home, {"MOLECULE_NO_LOG": "false", "NO_COLOR": "1", "HOME": str(tmp_path / "home")}
+        ),
         capture_output=True,
         text=True,
         timeout=600,
