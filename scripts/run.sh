@@ -10,8 +10,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
-# The aws provider from a local filesystem mirror when there is one (air-gapped machines).
-if [[ -z "${AGENTIC_K8S_TF_PLUGIN_DIR:-}" && -d /opt/tf-plugins ]]; then
-  export AGENTIC_K8S_TF_PLUGIN_DIR=/opt/tf-plugins
-fi
 exec ansible-playbook playbooks/site.yml -e sandbox=true -e platform=eks -e cluster_env=dev "$@"

@@ -4,8 +4,8 @@
 #   - the collection on the collections path (.collections/ansible_collections/agentic/k8s);
 #   - with --test: the test dependencies and the Debian packages the tests drive for real
 #     (prometheus, node-exporter, alertmanager, pushgateway, chromium, postgresql-15), when run as root.
-# Source it (". scripts/setup.sh") to get the venv on PATH, or run it.
-set -euo pipefail
+# Source it (". scripts/setup.sh") to get the venv on PATH in your shell, or run it. The steps run
+# in a strict-mode subshell, so sourcing it never changes your shell's options.
 
 AGENTIC_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AGENTIC_VENV="${AGENTIC_VENV:-$AGENTIC_REPO/.venv}"
@@ -70,12 +70,25 @@ install_debian_test_packages() {
   done
 }
 
-ensure_venv
-install_requirements requirements.txt
-if $want_tests; then
-  install_requirements requirements-test.txt
-  install_debian_test_packages
+set_up() {
+  set -euo pipefail
+  ensure_venv
+  install_requirements requirements.txt
+  if $want_tests; then
+    install_requirements requirements-test.txt
+    install_debian_test_packages
+  fi
+  link_collection
+}
+
+if ! (set_up); then
+  log "set-up failed (see the messages above)"
+  return 1 2>/dev/null || exit 1
 fi
-link_collection
 export PATH="$AGENTIC_VENV/bin:$PATH"
 export ANSIBLE_CONFIG="$AGENTIC_REPO/ansible.cfg"
+# The aws provider from a local filesystem mirror when the machine has one (air-gapped machines):
+# every Terraform command of the collection (site.yml, destroy.yml, the tests) then uses it.
+if [[ -z "${AGENTIC_K8S_TF_PLUGIN_DIR:-}" && -d /opt/tf-plugins ]]; then
+  export AGENTIC_K8S_TF_PLUGIN_DIR=/opt/tf-plugins
+fi

@@ -114,6 +114,10 @@ workflows:
         attempt: {description: The workflow attempt it belongs to., type: int, returned: always}
         started_at: {description: ISO 8601 UTC., type: str, returned: always}
         completed_at: {description: ISO 8601 UTC., type: str, returned: always}
+        duration_seconds:
+          description: Seconds from start to completion.
+          type: float
+          returned: when the execution completed
         input_data: {description: The module arguments (redacted)., type: raw, returned: always}
         output_data:
           description: The module result (redacted) the next phases (and a resume) read.

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..common.errors import InputError
 from ..common.status import WorkflowStatus
-from .metrics import compute_metrics
+from .metrics import compute_metrics, seconds_between
 from .store import StoreSettings, open_store
 
 STATE_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
@@ -52,8 +52,19 @@ def read_workflows(
         workflows = store.list_workflows(workflow_id=workflow_id, statuses=statuses, limit=limit)
     finally:
         store.close()
+    for workflow in workflows:
+        _add_durations(workflow.get("executions", []))
     return {
         "workflows": workflows,
         "metrics": compute_metrics(workflows),
         "logs": [f"read {len(workflows)} workflow(s) from the {settings.backend} state store"],
     }
+
+
+def _add_durations(executions: list[dict[str, Any]]) -> None:
+    """Each finished execution gets ``duration_seconds`` (the report's per-phase durations)."""
+    for execution in executions:
+        if execution.get("started_at") and execution.get("completed_at"):
+            execution["duration_seconds"] = round(
+                seconds_between(execution["started_at"], execution["completed_at"]), 1
+            )

@@ -86,7 +86,7 @@ def _add_workflow(
         _observe(
             summaries[WORKFLOW_DURATION_SECONDS],
             labels,
-            _seconds(workflow["created_at"], workflow["updated_at"]),
+            seconds_between(workflow["created_at"], workflow["updated_at"]),
         )
     updated = _epoch(workflow["updated_at"])
     last = counters[LAST_RUN_TIMESTAMP_SECONDS]
@@ -98,7 +98,7 @@ def _add_workflow(
             _observe(
                 summaries[AGENT_DURATION_SECONDS],
                 agent,
-                _seconds(execution["started_at"], execution["completed_at"]),
+                seconds_between(execution["started_at"], execution["completed_at"]),
             )
         for call in execution.get("llm_calls", []):
             model = (("model", call["model"]), ("provider", call["provider"]))
@@ -122,5 +122,6 @@ def _epoch(timestamp: str) -> float:
     return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
 
 
-def _seconds(start: str, end: str) -> float:
+def seconds_between(start: str, end: str) -> float:
+    """Seconds from ISO timestamp ``start`` to ``end`` (never negative)."""
     return round(max(0.0, _epoch(end) - _epoch(start)), 6)
