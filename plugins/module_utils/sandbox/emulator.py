@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..common.errors import AgenticError
 from ..common.home import atomic_write_text, ensure_private_dir
+from ..common.processes import pid_alive
 from ..common.runner import require_binary
 
 STATE_FILE = "emulator.json"
@@ -45,7 +46,7 @@ def running_emulator(home: Path) -> Emulator | None:
         return None
     recorded = json.loads(state_path.read_text(encoding="utf-8"))
     emulator = Emulator(pid=int(recorded["pid"]), port=int(recorded["port"]))
-    if _process_alive(emulator.pid) and _answers(emulator):
+    if pid_alive(emulator.pid) and _answers(emulator):
         return emulator
     state_path.unlink(missing_ok=True)
     return None
@@ -116,16 +117,6 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _answers(emulator: Emulator) -> bool:
     """The recorded pid is a moto server and its port accepts connections (no data is dumped)."""
     try:
@@ -168,7 +159,7 @@ def _terminate(pid: int) -> None:
             return
         deadline = time.monotonic() + STOP_TIMEOUT_S
         while time.monotonic() < deadline:
-            if not _process_alive(pid):
+            if not pid_alive(pid):
                 return
             _reap(pid)
             time.sleep(0.1)

@@ -13,8 +13,9 @@ import os
 from pathlib import Path
 
 from ..common.home import append_json_line, ensure_private_dir
+from ..common.processes import pid_alive
 from .records import Record, record_from_dict, record_to_dict
-from .store import StateStore, pid_alive
+from .store import StateStore
 
 CLAIM_MARK = ".claimed-"
 

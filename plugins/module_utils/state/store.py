@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..common.errors import AgenticError, InputError
+from ..common.processes import pid_alive
 from ..common.status import ExecutionStatus, WorkflowStatus
 from .records import ExecutionRecord, LlmCallRecord, Record, WorkflowOpen, WorkflowUpdate, parse_timestamp
 
@@ -71,16 +72,6 @@ class RunningWorkflow:
     owner_host: str | None
     owner_pid: int | None
     heartbeat_at: str | None
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def is_abandoned(
