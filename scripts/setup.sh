@@ -3,9 +3,9 @@
 #   - a Python 3.11+ virtualenv (AGENTIC_VENV, default .venv) with the pinned dependencies;
 #   - the collection on the collections path (.collections/ansible_collections/agentic/k8s);
 #   - with --test: the test dependencies and the Debian packages the tests drive for real
-#     (prometheus, node-exporter, alertmanager, pushgateway, chromium, postgresql-15), when run as root.
+#     (prometheus, node-exporter, alertmanager, pushgateway, chromium, shellcheck, postgresql-15), when run as root.
 # Source it (". scripts/setup.sh") to get the venv on PATH in your shell, or run it. The steps run
-# in a strict-mode subshell, so sourcing it never changes your shell's options.
+# in a strict-mode bash process, so sourcing it never changes your shell's options.
 
 AGENTIC_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AGENTIC_VENV="${AGENTIC_VENV:-$AGENTIC_REPO/.venv}"
@@ -56,6 +56,7 @@ install_debian_test_packages() {
   command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
   command -v prometheus-pushgateway >/dev/null || missing+=(prometheus-pushgateway)
   command -v chromium >/dev/null || missing+=(chromium)
+  command -v shellcheck >/dev/null || missing+=(shellcheck)
   [[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql-15)
   ((${#missing[@]})) || return 0
   if [[ "$(id -u)" != 0 ]]; then
@@ -71,7 +72,6 @@ install_debian_test_packages() {
 }
 
 set_up() {
-  set -euo pipefail
   ensure_venv
   install_requirements requirements.txt
   if $want_tests; then
@@ -81,9 +81,13 @@ set_up() {
   link_collection
 }
 
-if ! (set_up); then
+# A separate bash process: errexit holds in it (inside an `if` condition it would be ignored).
+if ! AGENTIC_REPO="$AGENTIC_REPO" AGENTIC_VENV="$AGENTIC_VENV" want_tests="$want_tests" "$BASH" -c \
+  "set -euo pipefail; $(declare -f log find_python ensure_venv install_requirements link_collection \
+    install_debian_test_packages set_up); set_up"; then
   log "set-up failed (see the messages above)"
-  return 1 2>/dev/null || exit 1
+  [[ "${BASH_SOURCE[0]}" != "$0" ]] || exit 1
+  return 1
 fi
 export PATH="$AGENTIC_VENV/bin:$PATH"
 export ANSIBLE_CONFIG="$AGENTIC_REPO/ansible.cfg"

@@ -235,25 +235,22 @@ llm_usage:
 import traceback
 from pathlib import Path
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
+from ansible_collections.agentic.k8s.plugins.module_utils.common.requirements import (
+    fail_on_missing_requirements,
+)
 from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import (
     LLM_ARGUMENT_SPEC,
     settings_from_params,
 )
-
-try:
-    from ansible_collections.agentic.k8s.plugins.module_utils.validation.agent import (
-        ReportTarget,
-        validate_cluster,
-    )
-    from ansible_collections.agentic.k8s.plugins.module_utils.validation.diagnosis import llm_diagnose
-    from ansible_collections.agentic.k8s.plugins.module_utils.validation.settings import parse_settings
-except ImportError:
-    IMPORT_ERROR = traceback.format_exc()
-else:
-    IMPORT_ERROR = None
+from ansible_collections.agentic.k8s.plugins.module_utils.validation.agent import (
+    ReportTarget,
+    validate_cluster,
+)
+from ansible_collections.agentic.k8s.plugins.module_utils.validation.diagnosis import llm_diagnose
+from ansible_collections.agentic.k8s.plugins.module_utils.validation.settings import parse_settings
 
 PROBE_SPEC = {
     "enabled": {"type": "bool", "default": True},
@@ -331,8 +328,7 @@ def main() -> None:
         supports_check_mode=True,
         required_by={"report_dir": "report_templates_dir"},
     )
-    if IMPORT_ERROR is not None:
-        module.fail_json(msg=missing_required_lib("pydantic, kubernetes and Jinja2"), exception=IMPORT_ERROR)
+    fail_on_missing_requirements(module)
     params = module.params
     write = params["report_dir"] is not None and not module.check_mode
     target = ReportTarget(

@@ -125,19 +125,15 @@ llm_usage:
   elements: dict
 """
 
-import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
+from ansible_collections.agentic.k8s.plugins.module_utils.common.requirements import (
+    fail_on_missing_requirements,
+)
+from ansible_collections.agentic.k8s.plugins.module_utils.docs.agent import document_workflow
 from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC
-
-try:
-    from ansible_collections.agentic.k8s.plugins.module_utils.docs.agent import document_workflow
-except ImportError:
-    IMPORT_ERROR: str | None = traceback.format_exc()
-else:
-    IMPORT_ERROR = None
 
 FACT_OPTIONS = ("workflow", "plan", "infra", "monitoring", "health", "executions")
 
@@ -157,8 +153,7 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
-    if IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib("pydantic, Jinja2 and PyYAML"), exception=IMPORT_ERROR)
+    fail_on_missing_requirements(module)
     try:
         result = document_workflow(
             {name: module.params[name] for name in FACT_OPTIONS},

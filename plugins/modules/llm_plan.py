@@ -232,22 +232,20 @@ logs:
   elements: str
 """
 
-import traceback
 from pathlib import Path
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
 from ansible_collections.agentic.k8s.plugins.module_utils.common.home import agentic_home
-from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC
-
-try:
-    from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import settings_from_params
-    from ansible_collections.agentic.k8s.plugins.module_utils.planner.service import PlanRequest, plan_cluster
-except ImportError:
-    IMPORT_ERROR: str | None = traceback.format_exc()
-else:
-    IMPORT_ERROR = None
+from ansible_collections.agentic.k8s.plugins.module_utils.common.requirements import (
+    fail_on_missing_requirements,
+)
+from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import (
+    LLM_ARGUMENT_SPEC,
+    settings_from_params,
+)
+from ansible_collections.agentic.k8s.plugins.module_utils.planner.service import PlanRequest, plan_cluster
 
 INPUT_OPTIONS = (
     "platform",
@@ -303,8 +301,7 @@ ARGUMENT_SPEC = {
 
 def main() -> None:
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    if IMPORT_ERROR is not None:
-        module.fail_json(msg=missing_required_lib("pydantic and the LLM SDKs"), exception=IMPORT_ERROR)
+    fail_on_missing_requirements(module)
     params = module.params
     try:
         home = Path(params["home"]) if params["home"] else agentic_home()

@@ -92,18 +92,14 @@ logs:
   returned: always
 """
 
-import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
-
-try:
-    from ansible_collections.agentic.k8s.plugins.module_utils.metrics_export import export as metrics
-except ImportError:
-    IMPORT_ERROR = traceback.format_exc()
-else:
-    IMPORT_ERROR = None
+from ansible_collections.agentic.k8s.plugins.module_utils.common.requirements import (
+    fail_on_missing_requirements,
+)
+from ansible_collections.agentic.k8s.plugins.module_utils.metrics_export import export as metrics
 
 ARGUMENT_SPEC = {
     "metrics": {"type": "dict", "required": True},
@@ -121,8 +117,7 @@ def main() -> None:
         required_one_of=[("textfile", "pushgateway_url")],
         supports_check_mode=True,
     )
-    if IMPORT_ERROR is not None:
-        module.fail_json(msg=missing_required_lib("prometheus-client"), exception=IMPORT_ERROR)
+    fail_on_missing_requirements(module)
     params = dict(module.params)
     params["timeout_s"] = params.pop("timeout")
     try:

@@ -257,25 +257,19 @@ logs:
   elements: str
 """
 
-import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
 from ansible_collections.agentic.k8s.plugins.module_utils.common.redact import redact
-
-try:
-    from ansible_collections.agentic.k8s.plugins.module_utils.monitoring.run import (
-        build_request,
-        run_monitoring,
-    )
-    from ansible_collections.agentic.k8s.plugins.module_utils.monitoring.spec import build_spec
-except ImportError:
-    HAS_DEPENDENCIES = False
-    IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_DEPENDENCIES = True
-    IMPORT_ERROR = ""
+from ansible_collections.agentic.k8s.plugins.module_utils.common.requirements import (
+    fail_on_missing_requirements,
+)
+from ansible_collections.agentic.k8s.plugins.module_utils.monitoring.run import (
+    build_request,
+    run_monitoring,
+)
+from ansible_collections.agentic.k8s.plugins.module_utils.monitoring.spec import build_spec
 
 SPEC_OPTIONS = (
     "platform",
@@ -328,8 +322,7 @@ ARGUMENT_SPEC = {
 
 def main() -> None:
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    if not HAS_DEPENDENCIES:
-        module.fail_json(msg=missing_required_lib("the agentic.k8s requirements.txt"), exception=IMPORT_ERROR)
+    fail_on_missing_requirements(module)
     params = module.params
     try:
         spec = build_spec({name: params[name] for name in SPEC_OPTIONS}, params["plan"])

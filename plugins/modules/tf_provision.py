@@ -264,25 +264,22 @@ logs:
   elements: str
 """
 
-import traceback
 from pathlib import Path
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import LLM_ARGUMENT_SPEC
-
-try:
-    from pydantic import ValidationError
-
-    from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
-    from ansible_collections.agentic.k8s.plugins.module_utils.common.home import agentic_home
-    from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import settings_from_params
-    from ansible_collections.agentic.k8s.plugins.module_utils.terraform.models import ProvisionRequest
-    from ansible_collections.agentic.k8s.plugins.module_utils.terraform.provision import provision
-
-    IMPORT_ERROR = None
-except ImportError:
-    IMPORT_ERROR = traceback.format_exc()
+from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError
+from ansible_collections.agentic.k8s.plugins.module_utils.common.home import agentic_home
+from ansible_collections.agentic.k8s.plugins.module_utils.common.modeling import ValidationError
+from ansible_collections.agentic.k8s.plugins.module_utils.common.requirements import (
+    fail_on_missing_requirements,
+)
+from ansible_collections.agentic.k8s.plugins.module_utils.llm.options import (
+    LLM_ARGUMENT_SPEC,
+    settings_from_params,
+)
+from ansible_collections.agentic.k8s.plugins.module_utils.terraform.models import ProvisionRequest
+from ansible_collections.agentic.k8s.plugins.module_utils.terraform.provision import provision
 
 ARGUMENT_SPEC = {
     "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
@@ -338,10 +335,7 @@ def main() -> None:
         supports_check_mode=True,
         required_together=[("modules_path", "templates_path")],
     )
-    if IMPORT_ERROR is not None:
-        module.fail_json(
-            msg=missing_required_lib("pydantic, jinja2, python-hcl2 and cryptography"), exception=IMPORT_ERROR
-        )
+    fail_on_missing_requirements(module)
     if not module.params["modules_path"]:
         module.fail_json(
             msg="modules_path: not set; call the module through its action (agentic.k8s.tf_provision)"

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from ..common.errors import AgenticError
+from ..common.modeling import BaseModel, ConfigDict, Field, ValidationError
+from ..common.requirements import requirement
 from .models import Alert
+
+with requirement("PyYAML"):
+    import yaml
 
 KNOWLEDGE_FILE = "knowledge.yml"
 

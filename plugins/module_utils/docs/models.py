@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from ..common.errors import InputError
+from ..common.modeling import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class Fact(BaseModel):

@@ -7,15 +7,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
-
 from ..common.anchors import markdown_anchor
 from ..common.errors import AgenticError
 from ..common.redact import redact
+from ..common.requirements import requirement
 from .knowledge import Knowledge, load_knowledge
 from .mermaid import group_by_layer, layer_title, mermaid_diagram
 from .models import DocsInputs, Summary, parse_inputs
+
+with requirement("PyYAML"):
+    import yaml
+with requirement("Jinja2"):
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 MARKDOWN_DOCUMENTS = ("README.md", "ARCHITECTURE.md", "RUNBOOK.md", "TROUBLESHOOTING.md", "DECISIONS.md")
 CONFIG_EXPORTS = ("configuration.yaml", "configuration.json")

@@ -15,17 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..common.errors import AgenticError
+from ..common.requirements import ensure_available, requirement
 
-try:
-    import urllib3
+with requirement("PyYAML"):
     import yaml
+with requirement("kubernetes"):
+    import urllib3
     from kubernetes.client.exceptions import ApiException
     from kubernetes.config import new_client_from_config
     from kubernetes.config.config_exception import ConfigException
-except ImportError:  # reported by the caller through missing_required_lib
-    HAS_KUBERNETES = False
-else:
-    HAS_KUBERNETES = True
 
 DEFAULT_FIELD_MANAGER = "agentic-k8s"
 DEFAULT_TIMEOUT_S = 30.0
@@ -90,8 +88,7 @@ class KubeClient:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         field_manager: str = DEFAULT_FIELD_MANAGER,
     ) -> None:
-        if not HAS_KUBERNETES:
-            raise AgenticError("the Python library 'kubernetes' is required; install requirements.txt")
+        ensure_available("kubernetes")
         try:
             self._api = new_client_from_config(
                 config_file=kubeconfig_path, context=context or None, persist_config=False

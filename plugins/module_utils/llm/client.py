@@ -10,8 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
+from ..common.modeling import BaseModel, ValidationError
 from ..common.redact import known_secret_values, redact_text
 from .cache import cache_key, read_cached, write_cached
 from .errors import LLMError

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
+from ..common.modeling import BaseModel
 from .settings import LLMSettings
 
 PLACEHOLDER_KEY = "not-needed"

@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
-
 from ..common.errors import InputError
+from ..common.modeling import BaseModel, ConfigDict, Field, SecretStr
 from .options import NO_PROVIDER, PROVIDERS
 
 Provider = Literal["openai", "anthropic", "ollama"]

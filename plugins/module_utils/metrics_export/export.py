@@ -7,13 +7,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from prometheus_client import CollectorRegistry, generate_latest, push_to_gateway
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric, SummaryMetricFamily
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
 from ..common.errors import AgenticError, InputError
 from ..common.home import atomic_write_text
+from ..common.modeling import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from ..common.requirements import requirement
 from ..state import metrics as names
+
+with requirement("prometheus-client"):
+    from prometheus_client import CollectorRegistry, generate_latest, push_to_gateway
+    from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric, SummaryMetricFamily
 
 COUNTER_SUFFIX = "_total"
 HELP = {

@@ -8,20 +8,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..common.requirements import ensure_available, requirement
 from ..state import metrics
 from .spec import DASHBOARD_LABEL, MonitoringSpec
 
-try:
+with requirement("grafana-foundation-sdk"):
     from grafana_foundation_sdk.builders import dashboard as gdashboard
     from grafana_foundation_sdk.builders import prometheus as gprometheus
     from grafana_foundation_sdk.builders import stat as gstat
     from grafana_foundation_sdk.builders import timeseries as gtimeseries
     from grafana_foundation_sdk.cog.encoder import JSONEncoder
     from grafana_foundation_sdk.models.dashboard import DashboardCursorSync, DataSourceRef
-except ImportError:  # reported by the caller through missing_required_lib
-    HAS_GRAFANA_SDK = False
-else:
-    HAS_GRAFANA_SDK = True
 
 DATASOURCE = "${datasource}"
 FAILED = '"(?i)failed"'
@@ -176,8 +173,7 @@ DASHBOARDS = (
 
 def dashboard_json(definition: DashboardDefinition) -> dict[str, Any]:
     """The Grafana dashboard model of one definition (built by the foundation SDK)."""
-    if not HAS_GRAFANA_SDK:
-        raise ImportError("grafana-foundation-sdk is required to build dashboards")
+    ensure_available("grafana-foundation-sdk")
     builder = (
         gdashboard.Dashboard(definition.title)
         .uid(definition.uid)

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..common.home import atomic_write_text
+from ..common.requirements import requirement
 from .stack import DesiredState
+
+with requirement("PyYAML"):
+    import yaml
 
 FILE_MODE = 0o644
 _UNSAFE = re.compile(r"[^a-z0-9.-]+")

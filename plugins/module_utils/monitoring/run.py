@@ -8,9 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from ..common.errors import AgenticError, InputError
+from ..common.modeling import BaseModel, ConfigDict, Field, ValidationError
 from ..common.runner import run_command
 from ..kube.client import KubeClient, KubeError
 from .apply import ApplyOutcome, apply_stack

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from ..common.errors import InputError
+from ..common.modeling import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 CHART_NAME = "kube-prometheus-stack"
 CHART_REPO = "https://prometheus-community.github.io/helm-charts"

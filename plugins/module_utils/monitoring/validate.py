@@ -14,16 +14,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
-
+from ..common.modeling import BaseModel, ValidationError
+from ..common.requirements import ensure_available, requirement
 from ..kube.client import object_ref
 
-try:
+with requirement("kubernetes-validate"):
     import kubernetes_validate
-except ImportError:  # reported by the caller through missing_required_lib
-    HAS_KUBERNETES_VALIDATE = False
-else:
-    HAS_KUBERNETES_VALIDATE = True
 
 DEFAULT_KUBERNETES_VERSION = "1.31"
 OPERATOR_API_VERSION = "monitoring.coreos.com/v1"
@@ -63,8 +59,7 @@ def _validate_one(manifest: dict[str, Any], kubernetes_version: str) -> list[Man
 
 
 def _validate_core(manifest: dict[str, Any], ref: str, kubernetes_version: str) -> list[ManifestFinding]:
-    if not HAS_KUBERNETES_VALIDATE:
-        raise ImportError("kubernetes-validate is required to validate manifests")
+    ensure_available("kubernetes-validate")
     try:
         kubernetes_validate.validate(manifest, _schema_version(kubernetes_version), strict=True)
     except kubernetes_validate.ValidationError as error:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
 from ..common.errors import InputError
+from ..common.modeling import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class _Data(BaseModel):

@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from ..common.errors import InputError
+from ..common.modeling import BaseModel, ConfigDict, Field
 from .catalog import Catalog
 from .models import Decision, Plan, PlanInputs, SuggestionOutcome, Suggestions
 from .sizing import ENV_RULES, MAX_RETENTION_DAYS, build_plan, nodes_needed

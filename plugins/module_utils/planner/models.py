@@ -6,9 +6,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from ..common.errors import InputError
+from ..common.modeling import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 ClusterEnv = Literal["dev", "staging", "prod"]
 Severity = Literal["info", "warning", "error"]

@@ -8,10 +8,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
 from ..common.errors import AgenticError
 from ..common.home import atomic_write_text
+from ..common.modeling import BaseModel, ConfigDict, ValidationError
 from .models import Plan, PlanInputs
 
 PLAN_FILE = "plan.json"

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import NameOID
-
 from ..common.home import write_secret_file
+from ..common.requirements import requirement
+
+with requirement("PyYAML"):
+    import yaml
+with requirement("cryptography"):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.x509.oid import NameOID
 
 CA_VALIDITY_DAYS = 3650
 CLIENT_VALIDITY_DAYS = 365

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from ..common.modeling import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 PLATFORMS = ("eks", "k3s", "aks", "gke")
 AWS_PLATFORMS = ("eks", "k3s")

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from ..common.errors import InputError
 from ..common.home import atomic_write_text
+from ..common.requirements import requirement
 from .models import ProvisionRequest
+
+with requirement("Jinja2"):
+    import jinja2
 
 PROVIDERS_FILE = "_agentic_providers.tf"
 CLI_CONFIG_FILE = ".terraformrc"

@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import hcl2
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
 from ..common.errors import AgenticError, InputError
+from ..common.modeling import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from ..common.requirements import requirement
 from .credentials import K3sCredentials
+
+with requirement("python-hcl2"):
+    import hcl2
 
 DEFAULT_ZONE_SUFFIXES = ("a", "b", "c")
 EKS_MIN_ZONES = 2

@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, Field, create_model
-
+from ..common.modeling import BaseModel, Field, create_model
 from ..common.redact import redact
 from ..llm.client import ask_structured
 from ..llm.errors import LLMError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from ..common.modeling import BaseModel, ConfigDict, Field
 
 
 class Severity(StrEnum):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from ..common.errors import AgenticError
+from ..common.modeling import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 LIVE_CHECK_NAMES = ("nodes", "pods", "endpoints", "networking", "security")
 STATIC_CHECK_NAMES = ("manifests", "plan")

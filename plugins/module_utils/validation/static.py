@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..common.errors import AgenticError
+from ..common.requirements import requirement
 from ..monitoring.validate import DEFAULT_KUBERNETES_VERSION, validate_manifests
 from .models import Finding, Severity
 from .nodes import minor_version
+
+with requirement("PyYAML"):
+    import yaml
 
 MANIFESTS_CHECK = "manifests"
 PLAN_CHECK = "plan"
