@@ -38,7 +38,7 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - C({completed, next_phase, attempt, previous_status, plan_file, state_existed_before, changed_inputs}).
+    - C({completed, next_phase, attempt, previous_status, plan_file, changed_inputs}).
   type: dict
 """
 

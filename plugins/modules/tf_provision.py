@@ -138,6 +138,13 @@ options:
     description: The workflow id written with every event.
     type: str
     default: ""
+  existed_marker:
+    description:
+      - A file that keeps whether the Terraform state held resources before the workflow's first
+        provisioning. Absent, it is written (0600) from the state pulled through the backend, local
+        or remote, before any change; present, its answer is returned as RV(state_existed_before),
+        so a resumed attempt knows what its workflow created. Ignored with O(state=absent).
+    type: path
   modules_path:
     description: Folder of the curated modules; set by the action plugin to the collection's C(terraform/).
     type: path
@@ -213,8 +220,10 @@ terraform_dir:
   returned: success
   type: str
 state_existed_before:
-  description: Whether the state held resources before this run (rollback spares such clusters).
-  returned: success
+  description:
+    - Whether the state held resources before the workflow's first provisioning (O(existed_marker)),
+      else before this run; rollback spares such clusters.
+  returned: success, and on a failure after the state was read
   type: bool
 outputs:
   description: The non-sensitive Terraform outputs.
@@ -309,6 +318,7 @@ ARGUMENT_SPEC = {
     "assume_role_arn": {"type": "str"},
     "events_path": {"type": "path"},
     "workflow_id": {"type": "str", "default": ""},
+    "existed_marker": {"type": "path"},
     "modules_path": {"type": "path"},
     "templates_path": {"type": "path"},
     **LLM_ARGUMENT_SPEC,

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from ansible_collections.agentic.k8s.plugins.module_utils.sandbox import emulator
 from tests.support.playbook import REPO
 from tests.support.sandbox_workflow import AGENT_MODULES, executions_by_agent, workflow_id_of
+from tests.support.terraform_sandbox import aws_client
 
 pytestmark = pytest.mark.terraform
 
@@ -102,6 +104,34 @@ def test_provisioning_failure_rolls_back(sandbox_session):
     assert "Destroyed: aws_" in failed.stdout
     assert "Remains: nothing" in failed.stdout
     assert sandbox_session.tagged("eks-dev-broken") == []
+
+
+def test_provisioning_failure_with_a_remote_backend_rolls_back(sandbox_session):
+    """The same failure with the state in S3 (on the emulator): whether the state held resources
+    before is read through the backend, kept for the workflow, and the rollback still happens."""
+    endpoint = emulator.ensure_emulator(sandbox_session.home).endpoint
+    aws_client(endpoint, "s3").create_bucket(Bucket="agentic-e2e-states")
+    failed = sandbox_session.site(
+        {
+            "cluster_name": "broken-remote",
+            "infrastructure_project_path": str(FIXTURE_MODULES / "subnet_outside_vpc"),
+            "infrastructure_variables": {"name": "eks-dev-broken-remote"},
+            "infrastructure_backend": "s3",
+            "infrastructure_backend_config": {
+                "bucket": "agentic-e2e-states",
+                "key": "broken-remote/terraform.tfstate",
+                "region": "us-east-1",
+            },
+        }
+    )
+    assert failed.returncode != 0
+    workflow_id = workflow_id_of(failed)
+    assert sandbox_session.workflow(workflow_id)["status"] == "ROLLED_BACK"
+    assert "Destroyed: aws_" in failed.stdout
+    assert "Remains: nothing" in failed.stdout
+    assert sandbox_session.tagged("eks-dev-broken-remote") == []
+    marker = sandbox_session.home / "workflows" / workflow_id / "first_attempt.json"
+    assert json.loads(marker.read_text()) == {"state_existed_before": False}
 
 
 def kill_on_first_created_resource(session, workflow_id: str, log: Path) -> None:

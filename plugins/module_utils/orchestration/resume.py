@@ -24,7 +24,7 @@ def resume_state(
     workflow: Mapping[str, Any], phases: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """``{completed: {phase: {fact, value}}, next_phase, attempt, previous_status, plan_file,
-    state_existed_before, changed_inputs}``; ``changed_inputs`` names the identity inputs that
+    changed_inputs}``; ``changed_inputs`` names the identity inputs that
     differ between ``inputs`` (this run's) and the recorded ``config``."""
     if workflow.get("status") == WorkflowStatus.RUNNING:
         raise AgenticError(
@@ -51,7 +51,6 @@ def resume_state(
         "attempt": int(workflow.get("attempts") or 1) + 1,
         "previous_status": workflow.get("status"),
         "plan_file": approved_plan_file(executions, phases) if awaiting else "",
-        "state_existed_before": first_attempt_state_existed(executions, phases),
         "changed_inputs": changed_inputs(workflow.get("config") or {}, inputs),
     }
 
@@ -101,23 +100,3 @@ def approved_plan_file(executions: Sequence[Mapping[str, Any]], phases: Sequence
     raise AgenticError(
         "the workflow awaits approval but no saved plan file was recorded; run it again without resume",
     )
-
-
-def first_attempt_state_existed(
-    executions: Sequence[Mapping[str, Any]], phases: Sequence[Mapping[str, Any]]
-) -> bool | None:
-    """Whether the Terraform state existed before attempt 1, as attempt 1's provisioning saw it."""
-    rollback_modules: set[str] = set()
-    for phase in phases:
-        if phase.get("policy") == "rollback" and phase.get("module"):
-            rollback_modules |= module_names(str(phase["module"]))
-    first = [
-        execution
-        for execution in executions
-        if execution.get("agent_name") in rollback_modules and int(execution.get("attempt") or 0) == 1
-    ]
-    for execution in first:
-        existed = (execution.get("output_data") or {}).get("state_existed_before")
-        if isinstance(existed, bool):
-            return existed
-    return None

@@ -69,6 +69,7 @@ class ProvisionRequest(Strict):
     assume_role_arn: str | None = None
     events_path: Path | None = None
     workflow_id: str = ""
+    existed_marker: Path | None = None
 
     @field_validator("cluster_env", "cluster_name", "workspace")
     @classmethod

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..common.errors import AgenticError
 from ..common.events import write_event
-from ..common.home import ClusterPaths, cluster_paths, write_secret_file
+from ..common.home import ClusterPaths, atomic_write_text, cluster_paths, write_secret_file
 from ..common.runner import CommandResult
 from ..llm.settings import LLMSettings
 from ..sandbox import emulator
@@ -79,13 +79,16 @@ def provision(
     run = TerraformRun(request, cli, progress)
     if request.sandbox and request.state == "present" and not check_mode:
         emulator.register_cluster(request.home, request.cluster_key)
+    existed: bool | None = None
     try:
         run.init(workdir)
         state_before = run.pull_state()
-        existed = bool(parse.resources_from_state(state_before))
+        existed = first_state_answer(request, bool(parse.resources_from_state(state_before)), check_mode)
         outcome = run.converge(paths, check_mode=check_mode, diff=diff)
     except AgenticError as error:
         error.details.setdefault("logs", progress.logs)
+        if existed is not None:
+            error.details["state_existed_before"] = existed
         if (
             llm_settings is not None
             and isinstance(error, TerraformError)
@@ -98,6 +101,22 @@ def provision(
     if request.sandbox and request.state == "absent" and not check_mode and not result["resources"]:
         _release_sandbox(request, progress)
     return result
+
+
+def first_state_answer(request: ProvisionRequest, held_resources: bool, check_mode: bool) -> bool:
+    """Whether the state held resources before the workflow's first provisioning.
+
+    The state is pulled through the backend (local or remote) before any change; with
+    ``existed_marker`` the first answer is kept in that file, written before the first apply, so
+    that a resumed attempt still knows what its workflow created (rollback destroys only that)."""
+    marker = request.existed_marker
+    if marker is None or request.state != "present":
+        return held_resources
+    if marker.exists():
+        return bool(json.loads(marker.read_text())["state_existed_before"])
+    if not check_mode:
+        atomic_write_text(marker, json.dumps({"state_existed_before": held_resources}))
+    return held_resources
 
 
 def input_variables(request: ProvisionRequest, paths: ClusterPaths) -> dict[str, Any]:

@@ -48,7 +48,6 @@ def test_interrupted_workflow_resumes_at_the_first_incomplete_phase():
     assert state["next_phase"] == "provisioning"
     assert state["attempt"] == 2
     assert state["plan_file"] == ""
-    assert state["state_existed_before"] is None
 
 
 def test_whole_result_without_housekeeping_becomes_the_fact():
@@ -68,7 +67,6 @@ def test_whole_result_without_housekeeping_becomes_the_fact():
         "state_existed_before": False,
     }
     assert state["next_phase"] == "configuration"
-    assert state["state_existed_before"] is False
 
 
 def test_a_later_failed_attempt_of_a_phase_makes_it_incomplete_again():
