@@ -9,10 +9,14 @@ resource gets a warning that no schema is known for it.
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import re
+import sys
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
+from types import ModuleType
 from typing import Any, Literal
 
 from ..common.modeling import BaseModel, ValidationError
@@ -28,6 +32,7 @@ if typing.TYPE_CHECKING:
 
 DEFAULT_KUBERNETES_VERSION = "1.31"
 OPERATOR_API_VERSION = "monitoring.coreos.com/v1"
+OPERATOR_MODELS_PACKAGE = "cloudcoil.models.prometheus_operator"
 OPERATOR_KINDS = ("PrometheusRule", "ServiceMonitor", "PodMonitor", "Probe", "Prometheus", "Alertmanager")
 
 
@@ -148,9 +153,30 @@ def _validate_operator_resource(manifest: dict[str, Any], ref: str) -> list[Mani
 @cache
 def _operator_models() -> dict[str, type[BaseModel]]:
     """The operator's models, imported on first use (the module is large)."""
-    from cloudcoil.models.prometheus_operator import v1
-
+    v1 = _operator_v1_module()
     return {kind: getattr(v1, kind) for kind in OPERATOR_KINDS}
+
+
+def _operator_v1_module() -> ModuleType:
+    """``cloudcoil.models.prometheus_operator.v1`` alone: the package's ``__init__`` also imports
+    its ``v1alpha1`` models, about as costly again and never used here."""
+    name = f"{OPERATOR_MODELS_PACKAGE}.v1"
+    if name in sys.modules:
+        return sys.modules[name]
+    package = importlib.util.find_spec(OPERATOR_MODELS_PACKAGE)
+    spec = None
+    if package is not None:
+        spec = importlib.machinery.PathFinder.find_spec(name, package.submodule_search_locations)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
 
 
 def _unknown_fields(model: type[BaseModel], data: Any, path: str) -> Iterator[str]:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import kubernetes_validate
 import pytest
 
@@ -126,3 +131,28 @@ def test_a_kind_checked_before_is_checked_afresh_for_each_manifest():
         "Additional properties are not allowed ('dat' was unexpected)",
         "Additional properties are not allowed ('binaryDta' was unexpected)",
     ]
+
+
+ONLY_V1_SCRIPT = """
+import json, sys
+sys.path.insert(0, sys.argv[2])
+from ansible_collections.agentic.k8s.plugins.module_utils.monitoring.validate import validate_manifests
+assert validate_manifests([json.loads(sys.argv[1])]) == []
+package = "cloudcoil.models.prometheus_operator"
+print(sorted(name for name in sys.modules if name.startswith(package)))
+loaded = sys.modules[package + ".v1"]
+from cloudcoil.models.prometheus_operator import v1
+print(v1 is loaded)
+"""
+
+
+def test_only_the_operator_v1_models_are_imported_and_the_package_shares_them_later():
+    collections = Path(__file__).resolve().parents[5] / ".collections"
+    child = subprocess.run(
+        [sys.executable, "-c", ONLY_V1_SCRIPT, json.dumps(RULE), str(collections)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert child.stdout.splitlines() == ["['cloudcoil.models.prometheus_operator.v1']", "True"]
