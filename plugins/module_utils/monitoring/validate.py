@@ -9,9 +9,14 @@ resource gets a warning that no schema is known for it.
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
+import re
+import sys
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
+from types import ModuleType
 from typing import Any, Literal
 
 from ..common.modeling import BaseModel, ValidationError
@@ -21,8 +26,13 @@ from ..kube.client import object_ref
 with requirement("kubernetes-validate"):
     import kubernetes_validate
 
+if typing.TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+    from referencing import Registry
+
 DEFAULT_KUBERNETES_VERSION = "1.31"
 OPERATOR_API_VERSION = "monitoring.coreos.com/v1"
+OPERATOR_MODELS_PACKAGE = "cloudcoil.models.prometheus_operator"
 OPERATOR_KINDS = ("PrometheusRule", "ServiceMonitor", "PodMonitor", "Probe", "Prometheus", "Alertmanager")
 
 
@@ -60,21 +70,59 @@ def _validate_one(manifest: dict[str, Any], kubernetes_version: str) -> list[Man
 
 def _validate_core(manifest: dict[str, Any], ref: str, kubernetes_version: str) -> list[ManifestFinding]:
     ensure_available("kubernetes-validate")
-    try:
-        kubernetes_validate.validate(manifest, _schema_version(kubernetes_version), strict=True)
-    except kubernetes_validate.ValidationError as error:
-        path = ".".join(str(part) for part in error.path)
-        return [ManifestFinding(ref=ref, severity="error", message=error.message, path=path)]
-    except kubernetes_validate.SchemaNotFoundError:
+    validator = _core_validator(manifest["apiVersion"], manifest["kind"], _schema_release(kubernetes_version))
+    if validator is None:
         message = f"no schema is known for {manifest['kind']} ({manifest['apiVersion']}); not validated"
         return [ManifestFinding(ref=ref, severity="warning", message=message)]
-    return []
+    error = next(validator.iter_errors(manifest), None)
+    if error is None:
+        return []
+    path = ".".join(str(part) for part in error.path)
+    return [ManifestFinding(ref=ref, severity="error", message=error.message, path=path)]
 
 
-def _schema_version(kubernetes_version: str) -> str:
-    """The requested version, or the newest one kubernetes-validate has schemas for."""
-    latest = kubernetes_validate.utils.latest_version()
-    return kubernetes_version if _as_tuple(kubernetes_version) <= _as_tuple(latest) else latest
+@cache
+def _core_validator(api_version: str, kind: str, release: str) -> Validator | None:
+    """The strict schema of a kind as ``kubernetes_validate.validate`` builds it (its first error is
+    the one that function raises), but read and compiled once per kind; ``None``: no schema known."""
+    from jsonschema.validators import Draft202012Validator
+    from referencing import Resource
+
+    group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    try:
+        schema = kubernetes_validate.utils.schema_contents(
+            f"{_schema_dir(release)}/{kind.lower()}-{group_version}.json", release
+        )
+    except FileNotFoundError:
+        return None
+    registry = Resource.from_contents(schema) @ _definitions(release)
+    return Draft202012Validator(schema, registry=registry)
+
+
+@cache
+def _definitions(release: str) -> Registry:
+    """The shared definitions of a release's schemas (1.3 MB of JSON: read once, not per manifest)."""
+    import referencing
+
+    contents = kubernetes_validate.utils.schema_contents(f"{_schema_dir(release)}/_definitions.json", release)
+    return referencing.Resource.from_contents(contents) @ referencing.Registry()
+
+
+def _schema_dir(release: str) -> str:
+    return f"kubernetes-json-schema/v{release}-local-strict"
+
+
+@cache
+def _schema_release(kubernetes_version: str) -> str:
+    """The newest schema release at or below the requested version (for a version newer than every
+    schema, the newest of all)."""
+    wanted = _as_tuple(kubernetes_version)
+    releases = [
+        release for release in kubernetes_validate.utils.all_versions() if _as_tuple(release) <= wanted
+    ]
+    if not releases:
+        raise kubernetes_validate.utils.VersionNotSupportedError(kubernetes_version)
+    return releases[-1]
 
 
 def _as_tuple(version: str) -> tuple[int, ...]:
@@ -105,9 +153,30 @@ def _validate_operator_resource(manifest: dict[str, Any], ref: str) -> list[Mani
 @cache
 def _operator_models() -> dict[str, type[BaseModel]]:
     """The operator's models, imported on first use (the module is large)."""
-    from cloudcoil.models.prometheus_operator import v1
-
+    v1 = _operator_v1_module()
     return {kind: getattr(v1, kind) for kind in OPERATOR_KINDS}
+
+
+def _operator_v1_module() -> ModuleType:
+    """``cloudcoil.models.prometheus_operator.v1`` alone: the package's ``__init__`` also imports
+    its ``v1alpha1`` models, about as costly again and never used here."""
+    name = f"{OPERATOR_MODELS_PACKAGE}.v1"
+    if name in sys.modules:
+        return sys.modules[name]
+    package = importlib.util.find_spec(OPERATOR_MODELS_PACKAGE)
+    spec = None
+    if package is not None:
+        spec = importlib.machinery.PathFinder.find_spec(name, package.submodule_search_locations)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
 
 
 def _unknown_fields(model: type[BaseModel], data: Any, path: str) -> Iterator[str]:
