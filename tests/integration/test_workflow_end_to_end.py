@@ -56,6 +56,10 @@ def test_sandbox_workflow_completes(applied_workflow):
         event.get("event") == "apply_complete" for event in session.events(applied_workflow.workflow_id)
     )
     assert session.tagged(applied_workflow.cluster_key)
+    skipped = len(json.loads((artifacts / "report" / "health.json").read_text())["checks_skipped"])
+    assert skipped > 0
+    assert f"static checks 100/100, {skipped} live checks skipped (no cluster API)" in result.stdout
+    assert "healthy" not in result.stdout
     exported = (session.home / "metrics" / "agentic_k8s.prom").read_text()
     assert (
         'agentic_k8s_agent_executions_total{agent="tf_provision",platform="eks",status="SUCCEEDED"}'
