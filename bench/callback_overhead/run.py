@@ -48,18 +48,20 @@ class Variant:
 
 def write_playbook(folder: Path) -> Path:
     tasks = [
+        {"name": "Pick a workflow id", "ansible.builtin.set_fact": {"bench_id": "{{ 999999999 | random }}"}},
         {
             "name": "Open the workflow",
             "ansible.builtin.set_fact": {
                 "agentic_workflow": {
-                    "id": "{{ 'bench-' ~ (999999999 | random) }}",
+                    "id": "bench-{{ bench_id }}",
                     "platform": "eks",
                     "cluster_env": "dev",
                     "inputs": {"platform": "eks"},
                     "status": "RUNNING",
+                    "artifacts_dir": "{{ lookup('env', 'AGENTIC_K8S_HOME') }}/workflows/bench-{{ bench_id }}",
                 }
             },
-        }
+        },
     ]
     tasks += [{"name": f"Task {n}", "ansible.builtin.debug": {"msg": f"task {n}"}} for n in range(TASKS)]
     playbook = folder / "bench.yml"
