@@ -13,6 +13,7 @@ import itertools
 import os
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 REDACTED = "**REDACTED**"
@@ -49,8 +50,9 @@ def key_segments(key: str) -> list[str]:
     return [segment.lower() for segment in _SEGMENT_SPLIT.split(spaced) if segment]
 
 
+@lru_cache(maxsize=4096)
 def is_sensitive_key(key: str) -> bool:
-    """True when a value stored under ``key`` must be redacted."""
+    """True when a value stored under ``key`` must be redacted (cached: results repeat their keys)."""
     if key.lower().endswith(KEPT_SUFFIXES):
         return False
     segments = key_segments(key)
@@ -73,10 +75,20 @@ def known_secret_values(environ: Mapping[str, str] | None = None) -> frozenset[s
 
 def redact_text(text: str, secrets: Iterable[str] = (), mask_account_ids: bool = False) -> str:
     """Mask known secret values, URL passwords and, optionally, 12-digit AWS account ids."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if secret and secret in text:
+    return _redact_text(text, _longest_first(secrets), mask_account_ids)
+
+
+def _longest_first(secrets: Iterable[str]) -> tuple[str, ...]:
+    """Secrets in masking order: a secret that contains another is masked whole."""
+    return tuple(sorted({secret for secret in secrets if secret}, key=len, reverse=True))
+
+
+def _redact_text(text: str, secrets: tuple[str, ...], mask_account_ids: bool) -> str:
+    for secret in secrets:
+        if secret in text:
             text = text.replace(secret, REDACTED)
-    text = _URL_CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:{REDACTED}@", text)
+    if "://" in text:
+        text = _URL_CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:{REDACTED}@", text)
     if mask_account_ids:
         text = _AWS_ACCOUNT_ID.sub("<account-id>", text)
     return text
@@ -84,21 +96,21 @@ def redact_text(text: str, secrets: Iterable[str] = (), mask_account_ids: bool =
 
 def redact(data: Any, secrets: Iterable[str] | None = None, mask_account_ids: bool = False) -> Any:
     """A redacted deep copy of ``data`` (dicts, lists, tuples, strings, scalars)."""
-    secret_values = known_secret_values() if secrets is None else frozenset(secrets)
-    return _redact(data, secret_values, mask_account_ids)
+    secret_values = known_secret_values() if secrets is None else secrets
+    return _redact(data, _longest_first(secret_values), mask_account_ids)
 
 
-def _redact(data: Any, secrets: frozenset[str], mask_account_ids: bool) -> Any:
+def _redact(data: Any, secrets: tuple[str, ...], mask_account_ids: bool) -> Any:
     if isinstance(data, Mapping):
         return {key: _redact_item(str(key), value, secrets, mask_account_ids) for key, value in data.items()}
     if isinstance(data, (list, tuple, set, frozenset)):
         return [_redact(item, secrets, mask_account_ids) for item in data]
     if isinstance(data, str):
-        return redact_text(data, secrets, mask_account_ids)
+        return _redact_text(data, secrets, mask_account_ids)
     return data
 
 
-def _redact_item(key: str, value: Any, secrets: frozenset[str], mask_account_ids: bool) -> Any:
+def _redact_item(key: str, value: Any, secrets: tuple[str, ...], mask_account_ids: bool) -> Any:
     if isinstance(value, (bool, int, float)) or value is None:
         return value
     if not is_sensitive_key(key):

@@ -448,6 +448,7 @@ class Recorder:
                 message,
                 level=level,
                 execution_time=execution_time,
+                secrets=self._secrets,
             )
         except OSError as error:
             self.warn(f"state_recorder: cannot write {workflow.events}: {error}")
