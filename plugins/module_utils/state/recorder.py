@@ -8,13 +8,11 @@ lease of its workflows alive and appends the seed's log lines to ``events.jsonl`
 from __future__ import annotations
 
 import hashlib
-import queue
 import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +25,7 @@ from ..common.status import ExecutionStatus, WorkflowStatus
 from .records import ExecutionRecord, LlmCallRecord, Record, WorkflowOpen, WorkflowUpdate, utc_now
 from .spool import Spool
 from .store import DEFAULT_LEASE_SECONDS, Owner, StateStore, StoreSettings, open_store
+from .writer import BatchWriter
 
 DEFAULT_RECORDED_MODULES = (
     "llm_plan",
@@ -132,8 +131,7 @@ class Recorder:
         self._outage = False
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
-        self._pending: queue.SimpleQueue[tuple[Record | None, Future | None] | None] = queue.SimpleQueue()
-        self._writer = threading.Thread(target=self._drain, name="state-writer", daemon=True)
+        self._writer = BatchWriter(self._store_or_spool)
 
     # -- the store, the spool and the lease -------------------------------------------------
     def start(self) -> None:
@@ -161,46 +159,29 @@ class Recorder:
 
     def _write(self, record: Record) -> None:
         """Queue ``record`` for the writer thread: the playbook never waits for the store."""
-        if not self._writer.is_alive():
-            self._write_now(record)
-            return
-        self._pending.put((record, None))
+        self._writer.put(record)
 
     def _write_and_wait(self, record: Record) -> Any:
         """Write ``record`` after everything queued before it and return the store's answer."""
-        if not self._writer.is_alive():
-            return self._write_now(record)
-        answer: Future = Future()
-        self._pending.put((record, answer))
-        return answer.result()
+        return self._writer.put_and_wait(record)
 
     def flush(self) -> None:
         """Wait until every queued record is written (before a task reads the store)."""
-        if self._writer.is_alive():
-            answer: Future = Future()
-            self._pending.put((None, answer))
-            answer.result()
+        self._writer.flush()
 
-    def _drain(self) -> None:
-        while (item := self._pending.get()) is not None:
-            record, answer = item
-            written = self._write_now(record) if record is not None else None
-            if answer is not None:
-                answer.set_result(written)
-
-    def _write_now(self, record: Record) -> Any:
+    def _store_or_spool(self, records: list[Record]) -> list[Any]:
+        """Write ``records`` in one transaction; during an outage (or if it fails) spool them all."""
         if self._store is not None and not self._outage:
             try:
-                if isinstance(record, WorkflowOpen):
-                    return self._store.open_workflow(record)
-                return self._store.write(record)
+                return self._store.write_many(records)
             except Exception as error:
                 self._enter_outage(error)
-        try:
-            self.spool.append(record)
-        except OSError as error:
-            self.warn(f"state_recorder: cannot spool a record to {self.spool.path}: {error}")
-        return None
+        for record in records:
+            try:
+                self.spool.append(record)
+            except OSError as error:
+                self.warn(f"state_recorder: cannot spool a record to {self.spool.path}: {error}")
+        return [None] * len(records)
 
     def _start_heartbeat(self) -> None:
         if self._heartbeat is None and self.settings.heartbeat_seconds > 0:
@@ -221,9 +202,7 @@ class Recorder:
 
     def close(self) -> None:
         """Write what is queued, stop the heartbeat, release the store."""
-        if self._writer.is_alive():
-            self._pending.put(None)
-            self._writer.join()
+        self._writer.close()
         self._stop.set()
         if self._heartbeat is not None:
             self._heartbeat.join(timeout=5)

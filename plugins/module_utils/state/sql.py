@@ -12,15 +12,15 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..common.home import SECRET_FILE_MODE, ensure_private_dir
-from .records import ExecutionRecord, LlmCallRecord, WorkflowOpen, WorkflowUpdate
+from .records import ExecutionRecord, LlmCallRecord, Record, WorkflowOpen, WorkflowUpdate
 from .schema import CURRENT_VERSION, POSTGRES, SQLITE, VERSION_TABLE, Dialect, migration_statements
 from .store import (
     INTERRUPTED_EXECUTION,
@@ -104,9 +104,10 @@ class SqlStore(StateStore):
     dialect: Dialect
 
     @contextmanager
-    def _transaction(self, write: bool = True, single: bool = False) -> Iterator[Any]:
+    def _transaction(self, write: bool = True, single: bool = False, batch: bool = False) -> Iterator[Any]:
         """A transaction (SQLite: ``BEGIN IMMEDIATE`` when ``write``); ``single`` statements run
-        in autocommit, atomic by themselves, one round trip fewer."""
+        in autocommit, atomic by themselves, one round trip fewer; ``batch`` (many statements)
+        lets PostgreSQL send them without waiting for each answer."""
         raise NotImplementedError
 
     def _execute(self, cursor: Any, sql: str, params: dict[str, Any] | None = None) -> Any:
@@ -139,53 +140,80 @@ class SqlStore(StateStore):
 
     def open_workflow(self, record: WorkflowOpen) -> int:
         with self._transaction(single=True) as cursor:
-            return dict(self._execute(cursor, OPEN_WORKFLOW, _encode(asdict(record))).fetchone())["attempts"]
+            return self._open_workflow(cursor, record)
 
     def update_workflow(self, record: WorkflowUpdate) -> None:
         with self._transaction() as cursor:
-            rows = self._rows(
-                cursor,
-                "SELECT outputs, errors FROM workflows WHERE workflow_id = :workflow_id"
-                + self.dialect.lock_row,
-                {"workflow_id": record.workflow_id},
-            )
-            if not rows:
-                raise StoreError(
-                    f"workflow {record.workflow_id} is not in the store", workflow_id=record.workflow_id
-                )
-            outputs = {**(rows[0]["outputs"] or {}), **record.outputs}
-            errors = list(rows[0]["errors"] or [])
-            known = {error.get("id") for error in errors}
-            errors += [error for error in record.errors if error.get("id") not in known]
-            self._execute(
-                cursor,
-                "UPDATE workflows SET status = COALESCE(:status, status), outputs = :outputs,"
-                " errors = :errors, updated_at = :at WHERE workflow_id = :workflow_id",
-                _encode(
-                    {
-                        "status": record.status,
-                        "outputs": outputs,
-                        "errors": errors,
-                        "at": record.at,
-                        "workflow_id": record.workflow_id,
-                    }
-                ),
-            )
-            if record.release:
-                self._execute(
-                    cursor,
-                    "UPDATE workflows SET owner_pid = NULL, heartbeat_at = NULL"
-                    " WHERE workflow_id = :workflow_id AND run_id = :run_id",
-                    {"workflow_id": record.workflow_id, "run_id": record.run_id},
-                )
+            self._update_workflow(cursor, record)
 
     def upsert_execution(self, record: ExecutionRecord) -> None:
         with self._transaction(single=True) as cursor:
-            self._execute(cursor, UPSERT_EXECUTION, _encode(asdict(record)))
+            self._upsert_execution(cursor, record)
 
     def add_llm_call(self, record: LlmCallRecord) -> None:
         with self._transaction(single=True) as cursor:
-            self._execute(cursor, ADD_LLM_CALL, asdict(record))
+            self._add_llm_call(cursor, record)
+
+    def write_many(self, records: Sequence[Record]) -> list[Any]:
+        """One transaction, one commit for all of ``records`` (PostgreSQL pipelines them)."""
+        with self._transaction(batch=True) as cursor:
+            return [self._apply(cursor, record) for record in records]
+
+    def _apply(self, cursor: Any, record: Record) -> Any:
+        if isinstance(record, WorkflowOpen):
+            return self._open_workflow(cursor, record)
+        if isinstance(record, WorkflowUpdate):
+            self._update_workflow(cursor, record)
+        elif isinstance(record, ExecutionRecord):
+            self._upsert_execution(cursor, record)
+        else:
+            self._add_llm_call(cursor, record)
+        return None
+
+    def _open_workflow(self, cursor: Any, record: WorkflowOpen) -> int:
+        return dict(self._execute(cursor, OPEN_WORKFLOW, _encode(vars(record))).fetchone())["attempts"]
+
+    def _update_workflow(self, cursor: Any, record: WorkflowUpdate) -> None:
+        rows = self._rows(
+            cursor,
+            "SELECT outputs, errors FROM workflows WHERE workflow_id = :workflow_id" + self.dialect.lock_row,
+            {"workflow_id": record.workflow_id},
+        )
+        if not rows:
+            raise StoreError(
+                f"workflow {record.workflow_id} is not in the store", workflow_id=record.workflow_id
+            )
+        outputs = {**(rows[0]["outputs"] or {}), **record.outputs}
+        errors = list(rows[0]["errors"] or [])
+        known = {error.get("id") for error in errors}
+        errors += [error for error in record.errors if error.get("id") not in known]
+        self._execute(
+            cursor,
+            "UPDATE workflows SET status = COALESCE(:status, status), outputs = :outputs,"
+            " errors = :errors, updated_at = :at WHERE workflow_id = :workflow_id",
+            _encode(
+                {
+                    "status": record.status,
+                    "outputs": outputs,
+                    "errors": errors,
+                    "at": record.at,
+                    "workflow_id": record.workflow_id,
+                }
+            ),
+        )
+        if record.release:
+            self._execute(
+                cursor,
+                "UPDATE workflows SET owner_pid = NULL, heartbeat_at = NULL"
+                " WHERE workflow_id = :workflow_id AND run_id = :run_id",
+                {"workflow_id": record.workflow_id, "run_id": record.run_id},
+            )
+
+    def _upsert_execution(self, cursor: Any, record: ExecutionRecord) -> None:
+        self._execute(cursor, UPSERT_EXECUTION, _encode(vars(record)))
+
+    def _add_llm_call(self, cursor: Any, record: LlmCallRecord) -> None:
+        self._execute(cursor, ADD_LLM_CALL, vars(record))
 
     def heartbeat(self, run_id: str, workflow_ids: Iterable[str], at: str) -> None:
         with self._transaction(single=True) as cursor:
@@ -290,7 +318,9 @@ class SqliteStore(SqlStore):
             raise StoreError(f"cannot open the SQLite state store {path}: {error}", path=str(path)) from error
 
     @contextmanager
-    def _transaction(self, write: bool = True, single: bool = False) -> Iterator[sqlite3.Cursor]:
+    def _transaction(
+        self, write: bool = True, single: bool = False, batch: bool = False
+    ) -> Iterator[sqlite3.Cursor]:
         """Always explicit: a write takes the lock up front (``BEGIN IMMEDIATE``), where the busy
         timeout applies; an autocommit upsert could fail on a stale WAL snapshot instead."""
         cursor = self._connection.cursor()
@@ -338,17 +368,24 @@ class PostgresStore(SqlStore):
             raise StoreError(f"cannot open the PostgreSQL state store: {_first_line(error)}") from error
 
     def _execute(self, cursor: Any, sql: str, params: dict[str, Any] | None = None) -> Any:
-        cursor.execute(_NAMED_PARAMETER.sub(r"%(\1)s", sql), params or {})
+        cursor.execute(_pyformat(sql), params or {})
         return cursor
 
     def _lock_schema(self, cursor: Any) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('agentic_k8s_schema'))")
 
     @contextmanager
-    def _transaction(self, write: bool = True, single: bool = False) -> Iterator[Any]:
+    def _transaction(self, write: bool = True, single: bool = False, batch: bool = False) -> Iterator[Any]:
         try:
             if single:
                 with self._connection.cursor() as cursor:
+                    yield cursor
+            elif batch:
+                with (
+                    self._connection.pipeline(),
+                    self._connection.transaction(),
+                    self._connection.cursor() as cursor,
+                ):
                     yield cursor
             else:
                 with self._connection.transaction(), self._connection.cursor() as cursor:
@@ -358,6 +395,12 @@ class PostgresStore(SqlStore):
 
     def close(self) -> None:
         self._connection.close()
+
+
+@lru_cache(maxsize=64)
+def _pyformat(sql: str) -> str:
+    """``:name`` parameters as psycopg's ``%(name)s`` (the statements are few: converted once)."""
+    return _NAMED_PARAMETER.sub(r"%(\1)s", sql)
 
 
 def _first_line(error: Exception) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import socket
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -93,16 +93,22 @@ def is_abandoned(
 class StateStore(ABC):
     """The operations every backend provides. Writes are idempotent (see ``records``)."""
 
-    def write(self, record: Record) -> None:
-        """Apply one record."""
+    def write(self, record: Record) -> Any:
+        """Apply one record; a ``WorkflowOpen`` answers its attempt number."""
         if isinstance(record, WorkflowOpen):
-            self.open_workflow(record)
-        elif isinstance(record, WorkflowUpdate):
+            return self.open_workflow(record)
+        if isinstance(record, WorkflowUpdate):
             self.update_workflow(record)
         elif isinstance(record, ExecutionRecord):
             self.upsert_execution(record)
         else:
             self.add_llm_call(record)
+        return None
+
+    def write_many(self, records: Sequence[Record]) -> list[Any]:
+        """Apply ``records`` in order and answer what ``write`` answers for each; a backend may
+        apply them in one transaction (all or none)."""
+        return [self.write(record) for record in records]
 
     @abstractmethod
     def open_workflow(self, record: WorkflowOpen) -> int:

@@ -145,6 +145,33 @@ def test_llm_calls_are_stored_once_per_call_id(store):
     ]
 
 
+def test_many_records_are_applied_in_order_and_an_open_answers_its_attempt(store):
+    call = LlmCallRecord("x-1-0", "x-1", "eks-dev-abc12345", "openai", "gpt", 812.5, 100, 20, False)
+    answers = store.write_many(
+        [
+            opening(),
+            execution(),
+            execution(status="SUCCEEDED", completed_at=utc_now()),
+            call,
+            WorkflowUpdate("eks-dev-abc12345", "run-1", status="COMPLETED", outputs={"llm_plan": {"a": 1}}),
+        ]
+    )
+    assert answers == [1, None, None, None, None]
+    workflow = only_workflow(store)
+    assert (workflow["status"], workflow["outputs"]) == ("COMPLETED", {"llm_plan": {"a": 1}})
+    [row] = workflow["executions"]
+    assert (row["status"], len(row["llm_calls"])) == ("SUCCEEDED", 1)
+
+
+@pytest.mark.parametrize("store_settings", ["sqlite", "postgres"], indirect=True)
+def test_a_batch_that_fails_leaves_nothing_behind(store):
+    with pytest.raises(StoreError, match="eks-dev-missing is not in the store"):
+        store.write_many(
+            [opening(), execution(), WorkflowUpdate("eks-dev-missing", "run-1", status="FAILED")]
+        )
+    assert store.list_workflows() == []
+
+
 def test_list_filters_by_id_and_status(store):
     store.open_workflow(opening("eks-dev-1"))
     store.open_workflow(opening("eks-dev-2"))
