@@ -23,8 +23,9 @@ from ..common.home import default_artifacts_dir, workflow_paths
 from ..common.redact import known_secret_values, redact
 from ..common.status import ExecutionStatus, WorkflowStatus
 from .records import ExecutionRecord, LlmCallRecord, Record, WorkflowOpen, WorkflowUpdate, utc_now
+from .remote import open_isolated_store
 from .spool import Spool
-from .store import DEFAULT_LEASE_SECONDS, Owner, StateStore, StoreSettings, open_store
+from .store import DEFAULT_LEASE_SECONDS, Owner, StateStore, StoreSettings
 from .writer import BatchWriter
 
 DEFAULT_RECORDED_MODULES = (
@@ -135,7 +136,11 @@ class Recorder:
 
     # -- the store, the spool and the lease -------------------------------------------------
     def start(self) -> None:
-        """Connect, replay spooled records of earlier runs, flip abandoned workflows."""
+        """Start the writer thread, which first connects, replays spooled records of earlier runs
+        and flips abandoned workflows, while the playbook goes on (records wait in its queue)."""
+        self._writer.start(self._connect)
+
+    def _connect(self) -> None:
         try:
             self._store = open_store(self.settings.store, self.home)
             replayed = self.spool.replay(self._store)
@@ -144,9 +149,7 @@ class Recorder:
             )
         except Exception as error:
             self._enter_outage(error)
-            self._writer.start()
             return
-        self._writer.start()
         if replayed:
             self.warn(f"state_recorder: replayed {replayed} spooled record(s) into the state store")
         for workflow_id in flipped:

@@ -50,9 +50,12 @@ class BatchWriter:
         self._queued = threading.Condition()
         self._urgent = False
         self._closing = False
+        self._prepare: Callable[[], None] | None = None
         self._thread = threading.Thread(target=self._run, name="state-writer", daemon=True)
 
-    def start(self) -> None:
+    def start(self, prepare: Callable[[], None] | None = None) -> None:
+        """Start the thread; it runs ``prepare`` (say, connecting) before the first batch."""
+        self._prepare = prepare
         self._thread.start()
 
     def put(self, record: Record) -> None:
@@ -105,6 +108,8 @@ class BatchWriter:
         return batch
 
     def _run(self) -> None:
+        if self._prepare is not None:
+            self._prepare()
         while batch := self._next_batch():
             self._apply_batch(batch)
 

@@ -91,3 +91,24 @@ def test_a_failing_apply_never_leaves_a_waiter_hanging():
     writer.start()
     assert writer.put_and_wait(execution("a", "RUNNING")) is None
     writer.close()
+
+
+def test_the_thread_prepares_before_its_first_batch_and_the_caller_goes_on():
+    steps: list[str] = []
+    prepared = threading.Event()
+
+    def prepare() -> None:
+        prepared.wait(5)
+        steps.append("prepared")
+
+    def apply(records: list[Record]) -> list[Any]:
+        steps.append("applied")
+        return [None] * len(records)
+
+    writer = BatchWriter(apply, batch_seconds=0)
+    writer.start(prepare)
+    writer.put(execution("a", "RUNNING"))
+    steps.append("queued")
+    prepared.set()
+    writer.close()
+    assert steps == ["queued", "prepared", "applied"]
