@@ -142,7 +142,7 @@ class Recorder:
 
     def _connect(self) -> None:
         try:
-            self._store = open_store(self.settings.store, self.home)
+            self._store = open_isolated_store(self.settings.store, self.home)
             replayed = self.spool.replay(self._store)
             flipped = self._store.interrupt_abandoned(
                 self.owner, datetime.now(UTC), utc_now(), self.settings.lease_seconds
@@ -195,7 +195,7 @@ class Recorder:
         store: StateStore | None = None
         while not self._stop.wait(self.settings.heartbeat_seconds):
             try:
-                store = store or open_store(self.settings.store, self.home)
+                store = store or open_isolated_store(self.settings.store, self.home)
                 ids = [workflow.workflow_id for workflow in list(self.workflows.values())]
                 store.heartbeat(self.run_id, ids, utc_now())
             except Exception:
