@@ -17,8 +17,7 @@ def utc_timestamp() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def write_event(
-    events_path: Path,
+def event_record(
     workflow_id: str,
     agent: str,
     message: str,
@@ -28,11 +27,11 @@ def write_event(
     secrets: Iterable[str] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """Append ``{timestamp, workflow_id, agent, level, message, execution_time, ...}`` redacted
+    """``{timestamp, workflow_id, agent, level, message, execution_time, ...}`` redacted
     (``secrets``: the known secret values, when the caller has them; else read from the environment)."""
     if level not in LEVELS:
         raise ValueError(f"level: {level!r} is not valid; allowed: {', '.join(LEVELS)}")
-    record = redact(
+    return redact(
         {
             "timestamp": utc_timestamp(),
             "workflow_id": workflow_id,
@@ -44,5 +43,12 @@ def write_event(
         },
         secrets,
     )
+
+
+def write_event(
+    events_path: Path, workflow_id: str, agent: str, message: str, **fields: Any
+) -> dict[str, Any]:
+    """Append :func:`event_record` (same arguments) to ``events_path``."""
+    record = event_record(workflow_id, agent, message, **fields)
     append_json_line(events_path, record)
     return record

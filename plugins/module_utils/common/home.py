@@ -102,12 +102,40 @@ def write_secret_file(path: Path, content: str) -> Path:
     return path
 
 
+def json_line(record: Mapping[str, Any]) -> bytes:
+    """One JSON object as a line of a JSON-lines file (keys sorted)."""
+    return (json.dumps(record, sort_keys=True, default=str) + "\n").encode("utf-8")
+
+
+def open_for_append(path: Path) -> int:
+    """A descriptor appending to ``path`` (created 0600): with O_APPEND, each write of a whole
+    line lands whole at the end, even with other writers at the same time."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, SECRET_FILE_MODE)
+
+
 def append_json_line(path: Path, record: Mapping[str, Any]) -> None:
     """Append one JSON object as a line (O_APPEND: concurrent writers do not interleave lines)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = (json.dumps(record, sort_keys=True, default=str) + "\n").encode("utf-8")
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, SECRET_FILE_MODE)
+    descriptor = open_for_append(path)
     try:
-        os.write(descriptor, line)
+        os.write(descriptor, json_line(record))
     finally:
         os.close(descriptor)
+
+
+class JsonLinesAppender:
+    """A JSON-lines file held open for a run's many appends (one write, no open/close, each)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._descriptor: int | None = None
+
+    def append(self, record: Mapping[str, Any]) -> None:
+        if self._descriptor is None:
+            self._descriptor = open_for_append(self.path)
+        os.write(self._descriptor, json_line(record))
+
+    def close(self) -> None:
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..common.events import write_event
-from ..common.home import default_artifacts_dir, workflow_paths
+from ..common.events import event_record
+from ..common.home import JsonLinesAppender, default_artifacts_dir, workflow_paths
 from ..common.redact import known_secret_values, redact
 from ..common.status import ExecutionStatus, WorkflowStatus
 from .records import ExecutionRecord, LlmCallRecord, Record, WorkflowOpen, WorkflowUpdate, utc_now
@@ -55,7 +55,8 @@ class HostWorkflow:
     workflow_id: str
     attempt: int
     status: str
-    events: Path | None
+    events: JsonLinesAppender | None
+    """Its ``events.jsonl``, held open for the run."""
     errors: int = 0
     outputs: dict[str, Any] = field(default_factory=dict)
     """The last output of each agent, written with the final status."""
@@ -204,8 +205,10 @@ class Recorder:
             store.close()
 
     def close(self) -> None:
-        """Write what is queued, stop the heartbeat, release the store."""
+        """Write what is queued, stop the heartbeat, release the store and the events files."""
         self._writer.close()
+        for host in self.workflows:
+            self._close_events(host)
         self._stop.set()
         if self._heartbeat is not None:
             self._heartbeat.join(timeout=5)
@@ -238,7 +241,7 @@ class Recorder:
         events = None
         if fact.get("artifacts_dir"):
             try:
-                events = workflow_paths(Path(str(fact["artifacts_dir"]))).events
+                events = JsonLinesAppender(workflow_paths(Path(str(fact["artifacts_dir"]))).events)
             except OSError as error:
                 self.warn(f"state_recorder: cannot create {fact['artifacts_dir']}: {error}")
         record = WorkflowOpen(
@@ -257,6 +260,7 @@ class Recorder:
             status=str(fact.get("status") or WorkflowStatus.RUNNING.value),
             events=events,
         )
+        self._close_events(host)
         self.workflows[host] = workflow
         self._event(
             workflow, "workflow", f"workflow {workflow_id} attempt {workflow.attempt} started on {host}"
@@ -422,15 +426,20 @@ class Recorder:
     ) -> None:
         if workflow.events is None:
             return
+        record = event_record(
+            workflow.workflow_id,
+            agent,
+            message,
+            level=level,
+            execution_time=execution_time,
+            secrets=self._secrets,
+        )
         try:
-            write_event(
-                workflow.events,
-                workflow.workflow_id,
-                agent,
-                message,
-                level=level,
-                execution_time=execution_time,
-                secrets=self._secrets,
-            )
+            workflow.events.append(record)
         except OSError as error:
-            self.warn(f"state_recorder: cannot write {workflow.events}: {error}")
+            self.warn(f"state_recorder: cannot write {workflow.events.path}: {error}")
+
+    def _close_events(self, host: str) -> None:
+        known = self.workflows.get(host)
+        if known is not None and known.events is not None:
+            known.events.close()

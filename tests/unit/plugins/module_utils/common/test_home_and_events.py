@@ -10,6 +10,7 @@ import pytest
 
 from ansible_collections.agentic.k8s.plugins.module_utils.common.events import write_event
 from ansible_collections.agentic.k8s.plugins.module_utils.common.home import (
+    JsonLinesAppender,
     agentic_home,
     atomic_write_text,
     cluster_paths,
@@ -49,6 +50,18 @@ def test_an_event_is_the_seed_log_line_redacted(tmp_path: Path, monkeypatch: pyt
         45.2,
     )
     assert "sk-canary" not in line
+
+
+def test_an_appender_held_open_adds_whole_lines_after_those_of_other_writers(tmp_path: Path):
+    path = tmp_path / "events.jsonl"
+    appender = JsonLinesAppender(path)
+    appender.append({"n": 1})
+    write_event(path, "wf", "other", "written by another process", secrets=())
+    appender.append({"n": 2})
+    appender.close()
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [line.get("n", line.get("agent")) for line in lines] == [1, "other", 2]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_an_unknown_level_names_the_allowed_ones(tmp_path: Path):
