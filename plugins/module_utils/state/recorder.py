@@ -7,6 +7,7 @@ lease of its workflows alive and appends the seed's log lines to ``events.jsonl`
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import re
 import threading
@@ -138,7 +139,9 @@ class Recorder:
     # -- the store, the spool and the lease -------------------------------------------------
     def start(self) -> None:
         """Start the writer thread, which first connects, replays spooled records of earlier runs
-        and flips abandoned workflows, while the playbook goes on (records wait in its queue)."""
+        and flips abandoned workflows, while the playbook goes on (records wait in its queue).
+        A run that ends without ``close`` (interrupted) still writes what it queued, at exit."""
+        atexit.register(self.close)
         self._writer.start(self._connect)
 
     def _connect(self) -> None:
@@ -206,6 +209,7 @@ class Recorder:
 
     def close(self) -> None:
         """Write what is queued, stop the heartbeat, release the store and the events files."""
+        atexit.unregister(self.close)
         self._writer.close()
         for host in self.workflows:
             self._close_events(host)

@@ -1,9 +1,13 @@
 """The recorder's pure rules: which tasks are recorded, the workflow derived for a failure before
-init, and when a RUNNING workflow counts as abandoned."""
+init, and when a RUNNING workflow counts as abandoned; and that an interrupted run loses nothing it
+queued."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,10 +16,13 @@ from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder import 
     is_recorded,
     result_output,
 )
+from ansible_collections.agentic.k8s.plugins.module_utils.state.remote import collections_root
 from ansible_collections.agentic.k8s.plugins.module_utils.state.store import (
     Owner,
     RunningWorkflow,
+    StoreSettings,
     is_abandoned,
+    open_store,
 )
 
 ME = Owner(host="controller", pid=100)
@@ -70,3 +77,29 @@ def test_another_host_is_judged_by_its_heartbeat_only():
 
 def test_this_run_never_abandons_its_own_workflow():
     assert not is_abandoned(running("controller", 100, NOW - timedelta(days=1)), ME, NOW, 300)
+
+
+def test_records_still_queued_when_the_process_exits_are_written(tmp_path: Path, agentic_home: Path):
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder import Recorder\n"
+        "from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder import RecorderSettings\n"
+        "recorder = Recorder(RecorderSettings(heartbeat_seconds=0), Path(sys.argv[1]), print)\n"
+        "recorder.start()\n"
+        "recorder.learn_workflow('h', {'id': 'eks-dev-exit1234', 'platform': 'eks'})\n"
+        "recorder.execution_started('h', 'task-1', 'llm_plan', {'nodes': 3}, no_log=False)\n"
+        "raise SystemExit(99)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(agentic_home)],
+        env={**os.environ, "PYTHONPATH": str(collections_root())},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 99, run.stderr
+    store = open_store(StoreSettings(), agentic_home)
+    [workflow] = store.list_workflows()
+    store.close()
+    assert [(e["agent_name"], e["status"]) for e in workflow["executions"]] == [("llm_plan", "RUNNING")]
