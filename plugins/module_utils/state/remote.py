@@ -51,7 +51,9 @@ CALLS = frozenset(
         "schema_version",
     }
 )
-SERVE = f"from {__name__} import serve; serve()"
+SERVE = f"import os; from {__name__} import serve; serve(); os._exit(0)"
+"""The helper's program. Once its store is closed, everything it was sent is committed and
+answered: it skips the interpreter's teardown, which the run would otherwise wait for."""
 CLOSE_SECONDS = 10
 
 
