@@ -22,6 +22,12 @@ description:
   - A workflow left RUNNING by a run that died (its pid is gone on this host, or its heartbeat is
     older than O(lease_seconds)) is marked INTERRUPTED when the next run starts.
   - Writes the seed's structured log lines to C(events.jsonl) in the workflow's artifacts folder.
+  - The playbook does not wait for the store. A background thread writes the records in batches, one
+    transaction for what was queued within 0.1 s (a task that ends within it costs one row write);
+    the end of the run, a task of C(agentic.k8s.workflow_info) and an interrupted run's exit wait until
+    everything queued is written.
+  - With O(backend=postgres) a helper Python process holds the connection, so that psycopg and libpq
+    are not loaded into C(ansible-playbook), whose every task forks a worker.
 version_added: 0.1.0
 author: agentic.k8s maintainers (@agentic-k8s)
 requirements:

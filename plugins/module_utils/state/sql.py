@@ -297,7 +297,13 @@ class SqlStore(StateStore):
 
 
 class SqliteStore(SqlStore):
-    """A local file, mode 0600, in WAL mode; writers wait up to ``busy_timeout`` seconds."""
+    """A local file, mode 0600, in WAL mode; writers wait up to ``busy_timeout`` seconds.
+
+    ``synchronous = NORMAL``: under WAL a commit is durable as soon as it is in the operating
+    system's cache, so a record survives the run crashing or being killed (what the recorder
+    needs); only a power loss or kernel crash can undo the last commits, and no commit waits for
+    an fsync.
+    """
 
     dialect = SQLITE
 
