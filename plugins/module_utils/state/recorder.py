@@ -24,7 +24,7 @@ from ..common.home import JsonLinesAppender, default_artifacts_dir, workflow_pat
 from ..common.redact import known_secret_values, redact
 from ..common.status import ExecutionStatus, WorkflowStatus
 from .records import ExecutionRecord, LlmCallRecord, Record, WorkflowOpen, WorkflowUpdate, utc_now
-from .remote import open_isolated_store
+from .remote import RemoteStore, open_isolated_store
 from .spool import Spool
 from .store import DEFAULT_LEASE_SECONDS, Owner, StateStore, StoreSettings
 from .writer import BatchWriter
@@ -199,13 +199,21 @@ class Recorder:
         store: StateStore | None = None
         while not self._stop.wait(self.settings.heartbeat_seconds):
             try:
-                store = store or open_isolated_store(self.settings.store, self.home)
+                store = store or self._lease_store()
                 ids = [workflow.workflow_id for workflow in list(self.workflows.values())]
                 store.heartbeat(self.run_id, ids, utc_now())
             except Exception:
                 store = None
-        if store is not None:
+        if store is not None and store is not self._store:
             store.close()
+
+    def _lease_store(self) -> StateStore:
+        """The heartbeat's store: a connection of its own, so that the lease is renewed while the
+        writer waits for a lock; for PostgreSQL the writer's helper, which takes one call at a
+        time and is already running (a second helper could start later than the lease allows)."""
+        if isinstance(self._store, RemoteStore):
+            return self._store
+        return open_isolated_store(self.settings.store, self.home)
 
     def close(self) -> None:
         """Write what is queued, stop the heartbeat, release the store and the events files."""
@@ -242,6 +250,7 @@ class Recorder:
             known.status = status
 
     def _open(self, host: str, workflow_id: str, fact: Mapping[str, Any]) -> None:
+        self.flush()  # connected first: the open's time starts the workflow's lease
         events = None
         if fact.get("artifacts_dir"):
             try:

@@ -363,15 +363,23 @@ class PostgresStore(SqlStore):
         except ImportError as error:
             raise StoreError("backend postgres needs the Python package psycopg (psycopg[binary])") from error
         self._psycopg = psycopg
-        options: dict[str, Any] = {"connect_timeout": max(1, int(connect_timeout))}
+        self._options: dict[str, Any] = {
+            "connect_timeout": max(1, int(connect_timeout)),
+            "row_factory": dict_row,
+        }
         if sslmode:
-            options["sslmode"] = sslmode
+            self._options["sslmode"] = sslmode
+        self._dsn = dsn
         try:
-            self._connection = psycopg.connect(dsn, autocommit=True, row_factory=dict_row, **options)
-            self._connection.execute("SET TIME ZONE 'UTC'")
+            self._connection = self._connect()
             self._migrate()
         except psycopg.Error as error:
             raise StoreError(f"cannot open the PostgreSQL state store: {_first_line(error)}") from error
+
+    def _connect(self) -> Any:
+        connection = self._psycopg.connect(self._dsn, autocommit=True, **self._options)
+        connection.execute("SET TIME ZONE 'UTC'")
+        return connection
 
     def _execute(self, cursor: Any, sql: str, params: dict[str, Any] | None = None) -> Any:
         cursor.execute(_pyformat(sql), params or {})
@@ -382,7 +390,11 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _transaction(self, write: bool = True, single: bool = False, batch: bool = False) -> Iterator[Any]:
+        """As on SQLite; a connection the server dropped (a restart) is opened again, so a store
+        kept for a whole run (the lease's) recovers from an outage."""
         try:
+            if self._connection.broken:
+                self._connection = self._connect()
             if single:
                 with self._connection.cursor() as cursor:
                     yield cursor

@@ -257,3 +257,20 @@ def test_sslmode_is_passed_through_to_postgres(postgres_dsn: str, agentic_home: 
     settings = StoreSettings(backend="postgres", dsn=postgres_dsn, sslmode="require")
     with pytest.raises(StoreError, match="SSL"):
         open_store(settings, agentic_home)
+
+
+def test_a_postgres_store_connects_again_after_the_server_dropped_it(postgres_dsn: str, agentic_home: Path):
+    import psycopg
+
+    store = open_store(StoreSettings(backend="postgres", dsn=postgres_dsn), agentic_home)
+    store.open_workflow(opening())
+    with psycopg.connect(postgres_dsn, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    with pytest.raises(StoreError):
+        store.heartbeat("run-1", ["eks-dev-abc12345"], utc_now())
+    store.heartbeat("run-1", ["eks-dev-abc12345"], utc_now())
+    assert only_workflow(store)["status"] == "RUNNING"
+    store.close()
