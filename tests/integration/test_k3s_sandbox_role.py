@@ -80,7 +80,10 @@ def test_rerunning_the_role_changes_nothing(k3s_stack, k3s_home):
     stdout, fact = run_role(k3s_home)
 
     assert fact["changed"] is False
-    assert fact["state_existed_before"] is True
+    # the same workflow (k3s-test-0001) created the stack: its first answer is kept (rollback scope)
+    assert fact["state_existed_before"] is False
+    marker = k3s_home / "workflows" / "k3s-test-0001" / "first_attempt.json"
+    assert json.loads(marker.read_text()) == {"state_existed_before": False}
     assert fact["plan_summary"] == {"add": 0, "change": 0, "destroy": 0}
     assert "changed: [localhost]" not in stdout.split("Save the exported fact")[0]
 
