@@ -5,7 +5,8 @@ Variants, run interleaved (shuffled each round), ``--runs`` rounds each:
   sqlite    state_recorder into SQLite;
   postgres  state_recorder into a throwaway PostgreSQL 15 (initdb/pg_ctl);
   ara       ARA's callback (offline client, SQLite), when ``pip install ara`` works here, against
-            its own baseline (``ara-none``: the same temp venv without the callback).
+            its own baseline (``ara-none``: the same temp venv without the callback);
+  sqlite@ref, postgres@ref  with ``--reference DIR``, the recorder of another checkout.
 Every task is recorded: ``recorded_modules`` is set to ``debug``, so each of the 300 tasks becomes
 an agent execution row and two events.jsonl lines (the worst case; agent playbooks record a
 handful of tasks). Prints median wall and CPU (user+sys of the children) per variant and the
@@ -100,6 +101,18 @@ def base_env(home: Path, config: Path) -> dict[str, str]:
     return env
 
 
+def recorder_variants(
+    ansible_playbook: Path, env: dict[str, str], dsn: str, suffix: str = ""
+) -> list[Variant]:
+    """The recorder into SQLite and into PostgreSQL, each against the ``none`` baseline."""
+    recording = {**env, "ANSIBLE_CALLBACKS_ENABLED": "agentic.k8s.state_recorder"}
+    postgres = {**recording, "AGENTIC_K8S_STATE_BACKEND": "postgres", "AGENTIC_K8S_STATE_DSN": dsn}
+    return [
+        Variant(f"sqlite{suffix}", ansible_playbook, recording, "none"),
+        Variant(f"postgres{suffix}", ansible_playbook, postgres, "none"),
+    ]
+
+
 def run_once(variant: Variant, playbook: Path) -> None:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -177,7 +190,7 @@ def postgres_dsn(scratch: Path) -> tuple[str, Callable[[], None]]:
 def report(variants: list[Variant]) -> None:
     by_name = {variant.name: variant for variant in variants}
     print(
-        f"{'variant':<10} {'wall s (median)':>16} {'cpu s (median)':>15} {'wall ratio [min-max]':>24} "
+        f"{'variant':<12} {'wall s (median)':>16} {'cpu s (median)':>15} {'wall ratio [min-max]':>24} "
         f"{'cpu ratio [min-max]':>24}"
     )
     for variant in variants:
@@ -186,7 +199,7 @@ def report(variants: list[Variant]) -> None:
         cpu_ratios = [c / b for c, b in zip(variant.cpus, base.cpus, strict=True)]
         wall, cpu = statistics.median(variant.walls), statistics.median(variant.cpus)
         ratios = f"{_ratio(wall_ratios):>24} {_ratio(cpu_ratios):>24}"
-        print(f"{variant.name:<10} {wall:>16.2f} {cpu:>15.2f} {ratios}")
+        print(f"{variant.name:<12} {wall:>16.2f} {cpu:>15.2f} {ratios}")
 
 
 def _ratio(ratios: list[float]) -> str:
@@ -199,6 +212,12 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--no-ara", action="store_true", help="skip installing and measuring ARA")
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        help="another checkout (set up with scripts/setup.sh, say a worktree of main) whose recorder"
+        " is measured too, as sqlite@ref and postgres@ref, in the same rounds",
+    )
     arguments = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="agentic-bench-"))
     os.chmod(scratch, 0o755)  # PostgreSQL runs as user postgres under it
@@ -208,18 +227,14 @@ def main() -> None:
         playbook = write_playbook(scratch)
         ansible_playbook = Path(sys.executable).parent / "ansible-playbook"
         env = base_env(home, write_config(scratch))
-        recording = {**env, "ANSIBLE_CALLBACKS_ENABLED": "agentic.k8s.state_recorder"}
         dsn, stop_postgres = postgres_dsn(scratch)
         variants = [
             Variant("none", ansible_playbook, env, "none"),
-            Variant("sqlite", ansible_playbook, recording, "none"),
-            Variant(
-                "postgres",
-                ansible_playbook,
-                {**recording, "AGENTIC_K8S_STATE_BACKEND": "postgres", "AGENTIC_K8S_STATE_DSN": dsn},
-                "none",
-            ),
+            *recorder_variants(ansible_playbook, env, dsn),
         ]
+        if arguments.reference:
+            collections = {"ANSIBLE_COLLECTIONS_PATH": str(arguments.reference.resolve() / ".collections")}
+            variants += recorder_variants(ansible_playbook, {**env, **collections}, dsn, suffix="@ref")
         if not arguments.no_ara:
             variants += ara_variants(scratch, env)
         for variant in variants:
