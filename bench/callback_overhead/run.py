@@ -2,6 +2,8 @@
 
 Variants, run interleaved (shuffled each round), ``--runs`` rounds each:
   none      no recording callback (the baseline, measured in the same rounds);
+  noop      a callback whose hooks do nothing: what any callback costs (Ansible copies each task
+            result for every callback that has a hook for it) plus this machine's noise;
   sqlite    state_recorder into SQLite;
   postgres  state_recorder into a throwaway PostgreSQL 15 (initdb/pg_ctl);
   ara       ARA's callback (offline client, SQLite), when ``pip install ara`` works here, against
@@ -9,8 +11,10 @@ Variants, run interleaved (shuffled each round), ``--runs`` rounds each:
   sqlite@ref, postgres@ref  with ``--reference DIR``, the recorder of another checkout.
 Every task is recorded: ``recorded_modules`` is set to ``debug``, so each of the 300 tasks becomes
 an agent execution row and two events.jsonl lines (the worst case; agent playbooks record a
-handful of tasks). Prints median wall and CPU (user+sys of the children) per variant and the
-median per-round ratio to the baseline with its min-max spread.
+handful of tasks). Prints median wall and CPU (user+sys of the children) per variant, the
+median per-round ratio to the baseline with its min-max spread, and a 95% bootstrap confidence
+interval of that median (the rounds resampled): a goal is shown met when the interval's upper
+bound is under it.
 
     python bench/callback_overhead/run.py --runs 10
 """
@@ -35,6 +39,23 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 TASKS = 300
+BOOTSTRAP_SAMPLES = 2000
+NOOP_CALLBACK = """
+from ansible.plugins.callback import CallbackBase
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "notification"
+    CALLBACK_NAME = "noop"
+    CALLBACK_NEEDS_ENABLED = True
+
+    def v2_runner_on_start(self, host, task):
+        pass
+
+    def v2_runner_on_ok(self, result):
+        pass
+"""
 
 
 @dataclass
@@ -99,6 +120,15 @@ def base_env(home: Path, config: Path) -> dict[str, str]:
         }
     )
     return env
+
+
+def noop_variant(ansible_playbook: Path, env: dict[str, str], folder: Path) -> Variant:
+    """A callback with the recorder's per-task hooks, doing nothing: the floor of any callback."""
+    plugins = folder / "callback_plugins"
+    plugins.mkdir()
+    (plugins / "noop.py").write_text(NOOP_CALLBACK)
+    noop_env = {**env, "ANSIBLE_CALLBACK_PLUGINS": str(plugins), "ANSIBLE_CALLBACKS_ENABLED": "noop"}
+    return Variant("noop", ansible_playbook, noop_env, "none")
 
 
 def recorder_variants(
@@ -190,20 +220,31 @@ def postgres_dsn(scratch: Path) -> tuple[str, Callable[[], None]]:
 def report(variants: list[Variant]) -> None:
     by_name = {variant.name: variant for variant in variants}
     print(
-        f"{'variant':<12} {'wall s (median)':>16} {'cpu s (median)':>15} {'wall ratio [min-max]':>24} "
-        f"{'cpu ratio [min-max]':>24}"
+        f"{'variant':<12} {'wall s':>7} {'cpu s':>7} {'wall ratio (95% CI) [min-max]':>42} "
+        f"{'cpu ratio (95% CI) [min-max]':>42}"
     )
     for variant in variants:
         base = by_name[variant.baseline]
         wall_ratios = [w / b for w, b in zip(variant.walls, base.walls, strict=True)]
         cpu_ratios = [c / b for c, b in zip(variant.cpus, base.cpus, strict=True)]
         wall, cpu = statistics.median(variant.walls), statistics.median(variant.cpus)
-        ratios = f"{_ratio(wall_ratios):>24} {_ratio(cpu_ratios):>24}"
-        print(f"{variant.name:<12} {wall:>16.2f} {cpu:>15.2f} {ratios}")
+        ratios = f"{_ratio(wall_ratios):>42} {_ratio(cpu_ratios):>42}"
+        print(f"{variant.name:<12} {wall:>7.2f} {cpu:>7.2f} {ratios}")
+
+
+def median_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float]:
+    """A bootstrap confidence interval of the median of ``values`` (percentile method)."""
+    sampler = random.Random(0)
+    medians = sorted(
+        statistics.median(sampler.choices(values, k=len(values))) for _ in range(BOOTSTRAP_SAMPLES)
+    )
+    tail = (1 - confidence) / 2
+    return medians[int(tail * BOOTSTRAP_SAMPLES)], medians[int((1 - tail) * BOOTSTRAP_SAMPLES) - 1]
 
 
 def _ratio(ratios: list[float]) -> str:
-    return f"{statistics.median(ratios):.3f}x [{min(ratios):.3f}-{max(ratios):.3f}]"
+    low, high = median_interval(ratios)
+    return f"{statistics.median(ratios):.3f}x ({low:.3f}-{high:.3f}) [{min(ratios):.3f}-{max(ratios):.3f}]"
 
 
 def main() -> None:
@@ -230,6 +271,7 @@ def main() -> None:
         dsn, stop_postgres = postgres_dsn(scratch)
         variants = [
             Variant("none", ansible_playbook, env, "none"),
+            noop_variant(ansible_playbook, env, scratch),
             *recorder_variants(ansible_playbook, env, dsn),
         ]
         if arguments.reference:

@@ -79,6 +79,7 @@ options:
         key: spool_dir
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from ansible.plugins.callback import CallbackBase
@@ -98,6 +99,14 @@ WORKFLOW_FACT = "agentic_workflow"
 STORE_READER = "workflow_info"
 """Records are written by a background thread; a task of this module sees them all."""
 INPUT_VARIABLES = ("platform", "cluster_env", "cluster_name", "region", "sandbox", "workflow_id")
+
+
+def _unconverted(result) -> Mapping[str, Any]:
+    """The task's result for a look at its keys: ``result.result`` converts the whole result to
+    native types on its first access (ansible-core 2.19: about 0.1 ms for a small result), which
+    only what is recorded needs. A core without ``_return_data`` gets ``result.result``."""
+    data = getattr(result, "_return_data", None)
+    return data if isinstance(data, Mapping) else result.result
 
 
 class CallbackModule(CallbackBase):
@@ -158,9 +167,11 @@ class CallbackModule(CallbackBase):
             )
 
     def v2_runner_on_ok(self, result) -> None:
-        fact = result.result.get("ansible_facts", {}).get(WORKFLOW_FACT)
-        if self._recorder is not None and isinstance(fact, dict):
-            self._recorder.learn_workflow(result.host.get_name(), fact)
+        facts = _unconverted(result).get("ansible_facts")
+        if self._recorder is not None and isinstance(facts, Mapping) and WORKFLOW_FACT in facts:
+            fact = result.result["ansible_facts"][WORKFLOW_FACT]
+            if isinstance(fact, dict):
+                self._recorder.learn_workflow(result.host.get_name(), fact)
         self._finished(result, ExecutionStatus.SUCCEEDED.value)
 
     def v2_runner_on_failed(self, result, ignore_errors: bool = False) -> None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import fcntl
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from ..common.home import SECRET_FILE_MODE, atomic_write_text, ensure_private_dir
-from .records import ExecutionRecord, LlmCallRecord, WorkflowOpen, WorkflowUpdate
+from .records import ExecutionRecord, LlmCallRecord, Record, WorkflowOpen, WorkflowUpdate
 from .schema import CURRENT_VERSION
 from .store import (
     INTERRUPTED_EXECUTION,
@@ -38,6 +40,59 @@ def _migrate_document(document: Document) -> Document:
         document.setdefault("llm_calls", {})
     document["schema_version"] = CURRENT_VERSION
     return document
+
+
+def _apply(document: Document, record: Record) -> Any:
+    """Apply one record to a workflow's document; a ``WorkflowOpen`` answers the attempt number."""
+    if isinstance(record, WorkflowOpen):
+        return _open_workflow(document, record)
+    if isinstance(record, WorkflowUpdate):
+        _update_workflow(document, record)
+    elif isinstance(record, ExecutionRecord):
+        row = asdict(record)
+        previous = document["executions"].get(record.execution_id)
+        if previous is not None:
+            row["started_at"] = previous["started_at"]
+        document["executions"][record.execution_id] = row
+    else:
+        document["llm_calls"].setdefault(record.call_id, asdict(record))
+    return None
+
+
+def _open_workflow(document: Document, record: WorkflowOpen) -> int:
+    workflow = document["workflow"]
+    if not workflow:
+        workflow.update(
+            workflow_id=record.workflow_id, created_at=record.at, outputs={}, errors=[], attempts=1
+        )
+    elif workflow.get("run_id") != record.run_id:
+        workflow["attempts"] = workflow.get("attempts", 1) + 1
+    workflow.update(
+        status=RUNNING,
+        platform=record.platform,
+        environment=record.environment,
+        config=record.config,
+        updated_at=record.at,
+        owner_host=record.owner_host,
+        owner_pid=record.owner_pid,
+        run_id=record.run_id,
+        heartbeat_at=record.at,
+    )
+    return workflow["attempts"]
+
+
+def _update_workflow(document: Document, record: WorkflowUpdate) -> None:
+    workflow = document["workflow"]
+    if not workflow:
+        raise StoreError(f"workflow {record.workflow_id} is not in the store", workflow_id=record.workflow_id)
+    if record.status:
+        workflow["status"] = record.status
+    workflow["outputs"] = {**workflow.get("outputs", {}), **record.outputs}
+    known = {error.get("id") for error in workflow.get("errors", [])}
+    workflow["errors"] = workflow.get("errors", []) + [e for e in record.errors if e.get("id") not in known]
+    workflow["updated_at"] = record.at
+    if record.release and workflow.get("run_id") == record.run_id:
+        workflow.update(owner_pid=None, heartbeat_at=None)
 
 
 class FileStore(StateStore):
@@ -93,57 +148,26 @@ class FileStore(StateStore):
     def schema_version(self) -> int:
         return CURRENT_VERSION
 
+    def write_many(self, records: Sequence[Record]) -> list[Any]:
+        """Apply ``records`` in order, each workflow's consecutive records in one read and one
+        atomic write of its document (all of them or none)."""
+        answers: list[Any] = []
+        for workflow_id, group in groupby(records, key=attrgetter("workflow_id")):
+            with self._document(workflow_id, create=True) as document:
+                answers += [_apply(document, record) for record in group]
+        return answers
+
     def open_workflow(self, record: WorkflowOpen) -> int:
-        with self._document(record.workflow_id, create=True) as document:
-            workflow = document["workflow"]
-            if not workflow:
-                workflow.update(
-                    workflow_id=record.workflow_id, created_at=record.at, outputs={}, errors=[], attempts=1
-                )
-            elif workflow.get("run_id") != record.run_id:
-                workflow["attempts"] = workflow.get("attempts", 1) + 1
-            workflow.update(
-                status=RUNNING,
-                platform=record.platform,
-                environment=record.environment,
-                config=record.config,
-                updated_at=record.at,
-                owner_host=record.owner_host,
-                owner_pid=record.owner_pid,
-                run_id=record.run_id,
-                heartbeat_at=record.at,
-            )
-            return workflow["attempts"]
+        return self.write_many([record])[0]
 
     def update_workflow(self, record: WorkflowUpdate) -> None:
-        with self._document(record.workflow_id) as document:
-            if not document:
-                raise StoreError(
-                    f"workflow {record.workflow_id} is not in the store", workflow_id=record.workflow_id
-                )
-            workflow = document["workflow"]
-            if record.status:
-                workflow["status"] = record.status
-            workflow["outputs"] = {**workflow.get("outputs", {}), **record.outputs}
-            known = {error.get("id") for error in workflow.get("errors", [])}
-            workflow["errors"] = workflow.get("errors", []) + [
-                e for e in record.errors if e.get("id") not in known
-            ]
-            workflow["updated_at"] = record.at
-            if record.release and workflow.get("run_id") == record.run_id:
-                workflow.update(owner_pid=None, heartbeat_at=None)
+        self.write_many([record])
 
     def upsert_execution(self, record: ExecutionRecord) -> None:
-        with self._document(record.workflow_id, create=True) as document:
-            row = asdict(record)
-            previous = document["executions"].get(record.execution_id)
-            if previous is not None:
-                row["started_at"] = previous["started_at"]
-            document["executions"][record.execution_id] = row
+        self.write_many([record])
 
     def add_llm_call(self, record: LlmCallRecord) -> None:
-        with self._document(record.workflow_id, create=True) as document:
-            document["llm_calls"].setdefault(record.call_id, asdict(record))
+        self.write_many([record])
 
     def heartbeat(self, run_id: str, workflow_ids: Iterable[str], at: str) -> None:
         for workflow_id in workflow_ids:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.agentic.k8s.plugins.module_utils.common.errors import AgenticError, InputError
+from ansible_collections.agentic.k8s.plugins.module_utils.state import file as file_backend
 from ansible_collections.agentic.k8s.plugins.module_utils.state.records import (
     ExecutionRecord,
     LlmCallRecord,
@@ -251,6 +252,38 @@ def test_file_documents_are_private_json_per_workflow(agentic_home: Path):
     [document] = (agentic_home / "state").glob("*.json")
     assert document.name == "eks-dev-abc12345.json"
     assert stat.S_IMODE(document.stat().st_mode) == 0o600
+
+
+def test_a_file_batch_writes_each_workflow_document_once(agentic_home: Path, monkeypatch):
+    writes: list[str] = []
+    write = file_backend.atomic_write_text
+    monkeypatch.setattr(
+        file_backend, "atomic_write_text", lambda path, *rest: writes.append(path.name) or write(path, *rest)
+    )
+    other = opening(workflow_id="k3s-dev-def67890")
+    store = open_store(StoreSettings(backend="file"), agentic_home)
+    store.write_many(
+        [
+            opening(),
+            *(execution(f"x-{n}") for n in range(50)),
+            other,
+            WorkflowUpdate("k3s-dev-def67890", "run-1", status="COMPLETED"),
+        ]
+    )
+    assert writes == ["eks-dev-abc12345.json", "k3s-dev-def67890.json"]
+    assert len(store.list_workflows(workflow_id="eks-dev-abc12345")[0]["executions"]) == 50
+
+
+def test_a_file_batch_that_fails_leaves_its_workflow_document_unwritten(agentic_home: Path):
+    store = open_store(StoreSettings(backend="file"), agentic_home)
+    with pytest.raises(StoreError, match="eks-dev-missing is not in the store"):
+        store.write_many(
+            [
+                execution(workflow_id="eks-dev-missing"),
+                WorkflowUpdate("eks-dev-missing", "run-1", status="FAILED"),
+            ]
+        )
+    assert list((agentic_home / "state").glob("*.json")) == []
 
 
 def test_sslmode_is_passed_through_to_postgres(postgres_dsn: str, agentic_home: Path):
