@@ -236,7 +236,7 @@ def median_interval(values: list[float], confidence: float = 0.95) -> tuple[floa
     """A bootstrap confidence interval of the median of ``values`` (percentile method)."""
     sampler = random.Random(0)
     medians = sorted(
-        statistics.median(sampler.choices(values, k=len(values))) for _ in range(BOOTSTRAP_SAMPLES)
+        statistics.median(sampler.choices(values, k=len(values))) for _resample in range(BOOTSTRAP_SAMPLES)
     )
     tail = (1 - confidence) / 2
     return medians[int(tail * BOOTSTRAP_SAMPLES)], medians[int((1 - tail) * BOOTSTRAP_SAMPLES) - 1]

@@ -93,20 +93,27 @@ from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder import 
     derive_workflow_fact,
     is_recorded,
 )
+from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder_process import RecorderProcess
 from ansible_collections.agentic.k8s.plugins.module_utils.state.store import settings_from_options
 
 WORKFLOW_FACT = "agentic_workflow"
 STORE_READER = "workflow_info"
-"""Records are written by a background thread; a task of this module sees them all."""
+"""Records are written by the recorder process; a task of this module waits until they are."""
 INPUT_VARIABLES = ("platform", "cluster_env", "cluster_name", "region", "sandbox", "workflow_id")
 
 
 def _unconverted(result) -> Mapping[str, Any]:
-    """The task's result for a look at its keys: ``result.result`` converts the whole result to
+    """The task's result as the callback got it: ``result.result`` converts the whole result to
     native types on its first access (ansible-core 2.19: about 0.1 ms for a small result), which
-    only what is recorded needs. A core without ``_return_data`` gets ``result.result``."""
+    the recorder process's JSON encoding makes needless (ansible-core's tagged values extend the
+    plain types). A core without ``_return_data`` gets ``result.result``."""
     data = getattr(result, "_return_data", None)
     return data if isinstance(data, Mapping) else result.result
+
+
+def _data_and_no_log(result) -> tuple[Mapping[str, Any], bool]:
+    data = _unconverted(result)
+    return data, bool(data.get("_ansible_no_log")) or result.task.no_log is not False
 
 
 class CallbackModule(CallbackBase):
@@ -117,7 +124,7 @@ class CallbackModule(CallbackBase):
 
     def __init__(self, display=None) -> None:
         super().__init__(display=display)
-        self._recorder: Recorder | None = None
+        self._recorder: Recorder | RecorderProcess | None = None
         self._play = None
 
     def v2_playbook_on_start(self, playbook) -> None:
@@ -134,8 +141,12 @@ class CallbackModule(CallbackBase):
                 f"state_recorder: nothing is recorded, the configuration is invalid: {error}"
             )
             return
-        self._recorder = Recorder(settings, agentic_home(), self._display.warning)
-        self._recorder.start()
+        try:
+            self._recorder = RecorderProcess(settings, agentic_home(), self._display.warning)
+        except OSError as error:
+            self._display.warning(f"state_recorder: recording in this process, no recorder process: {error}")
+            self._recorder = Recorder(settings, agentic_home(), self._display.warning)
+            self._recorder.start()
 
     def v2_playbook_on_play_start(self, play) -> None:
         self._play = play
@@ -157,13 +168,9 @@ class CallbackModule(CallbackBase):
 
     def _finished(self, result, status: str, item: bool = False) -> None:
         if self._recorded_agent(result.task) is not None:
+            data, no_log = _data_and_no_log(result)
             self._recorder.execution_finished(
-                result.host.get_name(),
-                result.task._uuid,
-                status,
-                result.result,
-                no_log=bool(result.result.get("_ansible_no_log")) or result.task.no_log is not False,
-                item=item,
+                result.host.get_name(), result.task._uuid, status, data, no_log=no_log, item=item
             )
 
     def v2_runner_on_ok(self, result) -> None:
@@ -197,8 +204,8 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_retry(self, result) -> None:
         if self._recorded_agent(result.task) is not None:
-            no_log = bool(result.result.get("_ansible_no_log")) or result.task.no_log is not False
-            self._recorder.execution_retried(result.host.get_name(), result.task._uuid, result.result, no_log)
+            data, no_log = _data_and_no_log(result)
+            self._recorder.execution_retried(result.host.get_name(), result.task._uuid, data, no_log)
 
     def v2_playbook_on_stats(self, stats) -> None:
         if self._recorder is None:

@@ -24,9 +24,8 @@ from ..common.home import JsonLinesAppender, default_artifacts_dir, workflow_pat
 from ..common.redact import known_secret_values, redact
 from ..common.status import ExecutionStatus, WorkflowStatus
 from .records import ExecutionRecord, LlmCallRecord, Record, WorkflowOpen, WorkflowUpdate, utc_now
-from .remote import RemoteStore, open_isolated_store
 from .spool import Spool
-from .store import DEFAULT_LEASE_SECONDS, Owner, StateStore, StoreSettings
+from .store import DEFAULT_LEASE_SECONDS, Owner, StateStore, StoreSettings, open_store
 from .writer import BatchWriter
 
 DEFAULT_RECORDED_MODULES = (
@@ -119,12 +118,15 @@ def result_output(result: Mapping[str, Any]) -> dict[str, Any]:
 class Recorder:
     """The state recorder: one per playbook run (``run_id``), one workflow per host."""
 
-    def __init__(self, settings: RecorderSettings, home: Path, warn: Warn) -> None:
+    def __init__(
+        self, settings: RecorderSettings, home: Path, warn: Warn, owner: Owner | None = None
+    ) -> None:
+        """``owner``: the process whose life the workflows' lease follows (default: this one)."""
         self.settings = settings
         self.home = home
         self.warn = warn
         self.run_id = uuid.uuid4().hex
-        self.owner = Owner.current()
+        self.owner = owner or Owner.current()
         self.spool = Spool(Path(settings.spool_dir) if settings.spool_dir else home / "spool", self.run_id)
         self.workflows: dict[str, HostWorkflow] = {}
         self.executions: dict[tuple[str, str], RunningExecution] = {}
@@ -146,7 +148,7 @@ class Recorder:
 
     def _connect(self) -> None:
         try:
-            self._store = open_isolated_store(self.settings.store, self.home)
+            self._store = open_store(self.settings.store, self.home)
             replayed = self.spool.replay(self._store)
             flipped = self._store.interrupt_abandoned(
                 self.owner, datetime.now(UTC), utc_now(), self.settings.lease_seconds
@@ -199,21 +201,13 @@ class Recorder:
         store: StateStore | None = None
         while not self._stop.wait(self.settings.heartbeat_seconds):
             try:
-                store = store or self._lease_store()
+                store = store or open_store(self.settings.store, self.home)
                 ids = [workflow.workflow_id for workflow in list(self.workflows.values())]
                 store.heartbeat(self.run_id, ids, utc_now())
             except Exception:
                 store = None
-        if store is not None and store is not self._store:
+        if store is not None:
             store.close()
-
-    def _lease_store(self) -> StateStore:
-        """The heartbeat's store: a connection of its own, so that the lease is renewed while the
-        writer waits for a lock; for PostgreSQL the writer's helper, which takes one call at a
-        time and is already running (a second helper could start later than the lease allows)."""
-        if isinstance(self._store, RemoteStore):
-            return self._store
-        return open_isolated_store(self.settings.store, self.home)
 
     def close(self) -> None:
         """Write what is queued, stop the heartbeat, release the store and the events files."""

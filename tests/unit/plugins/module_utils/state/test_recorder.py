@@ -16,7 +16,7 @@ from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder import 
     is_recorded,
     result_output,
 )
-from ansible_collections.agentic.k8s.plugins.module_utils.state.remote import collections_root
+from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder_process import collections_root
 from ansible_collections.agentic.k8s.plugins.module_utils.state.store import (
     Owner,
     RunningWorkflow,
