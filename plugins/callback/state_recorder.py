@@ -22,12 +22,15 @@ description:
   - A workflow left RUNNING by a run that died (its pid is gone on this host, or its heartbeat is
     older than O(lease_seconds)) is marked INTERRUPTED when the next run starts.
   - Writes the seed's structured log lines to C(events.jsonl) in the workflow's artifacts folder.
-  - The playbook does not wait for the store. A background thread writes the records in batches, one
-    transaction for what was queued within 0.1 s (a task that ends within it costs one row write);
-    the end of the run, a task of C(agentic.k8s.workflow_info) and an interrupted run's exit wait until
-    everything queued is written.
-  - With O(backend=postgres) a helper Python process holds the connection, so that psycopg and libpq
-    are not loaded into C(ansible-playbook), whose every task forks a worker.
+  - The recording runs in a helper Python process started with the playbook (C(ansible-playbook) forks a
+    worker for every task, and each fork makes the work of its parent dearer); the callback sends it
+    each event as one JSON line. The helper builds and redacts the records, writes C(events.jsonl), holds
+    the store connection (psycopg and libpq stay out of C(ansible-playbook)) and renews the lease.
+  - The playbook does not wait for the store. The helper writes the records in batches, one transaction
+    for what came within 0.1 s (a task that ends within it costs one row write); the end of the run and a
+    task of C(agentic.k8s.workflow_info) wait until everything sent is written. The helper is out of
+    reach of Ctrl-C and, when the playbook ends or is killed (even with C(kill -9)), writes everything
+    it was sent before it exits.
 version_added: 0.1.0
 author: agentic.k8s maintainers (@agentic-k8s)
 requirements:

@@ -1,8 +1,9 @@
 """What the ``agentic.k8s.state_recorder`` callback does, as plain Python (no Ansible imports).
 
-The callback translates Ansible's events into calls of :class:`Recorder`; the recorder builds
-redacted records, writes them to the store, spools them when the store is down, keeps the
-lease of its workflows alive and appends the seed's log lines to ``events.jsonl``.
+The callback translates Ansible's events into calls of :class:`Recorder`, which runs in the
+recorder process (:mod:`.recorder_process`); the recorder builds redacted records, writes them to
+the store, spools them when the store is down, keeps the lease of its workflows alive and appends
+the seed's log lines to ``events.jsonl``.
 """
 
 from __future__ import annotations
