@@ -59,7 +59,7 @@ def encode(message: list[Any]) -> bytes:
     """One JSON line; values JSON has no type for become lists (sets) or strings."""
     try:
         text = json.dumps(message, separators=(",", ":"), default=_json_default)
-    except (TypeError, ValueError):
+    except TypeError:
         text = json.dumps(_plain(message), separators=(",", ":"))
     return (text + "\n").encode("utf-8")
 
@@ -69,7 +69,7 @@ def _json_default(value: Any) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """``value`` with string keys and plain values only (keys JSON refuses, cycles)."""
+    """``value`` with string keys and plain values only (for keys JSON refuses, such as tuples)."""
     if isinstance(value, Mapping):
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
