@@ -86,7 +86,6 @@ class RecorderProcess:
         self.settings = settings
         self.home = home
         self.warn = warn
-        self._hosts_with_workflow: set[str] = set()
         self._flushes = threading.Condition()
         self._flushed = 0
         self._requested = 0
@@ -109,8 +108,6 @@ class RecorderProcess:
 
     # -- the calls of a Recorder ----------------------------------------------------------------
     def learn_workflow(self, host: str, fact: Mapping[str, Any]) -> None:
-        if fact.get("id"):
-            self._hosts_with_workflow.add(host)
         self._send(["learn_workflow", host, fact])
 
     def execution_started(
@@ -136,11 +133,9 @@ class RecorderProcess:
     def host_failed(
         self, host: str, task_name: str, message: str, derive: Callable[[], Mapping[str, Any]]
     ) -> None:
-        """``derive`` runs here (it reads the play's variables), only for a host with no workflow."""
-        derived = None if host in self._hosts_with_workflow else derive()
-        if derived is not None:
-            self._hosts_with_workflow.add(host)
-        self._send(["host_failed", host, task_name, message, derived])
+        """``derive`` runs here (it reads the play's variables); the helper uses its answer only
+        for a host that has no workflow yet."""
+        self._send(["host_failed", host, task_name, message, derive()])
 
     def finish(self, failed_hosts: Iterable[str]) -> None:
         self._send(["finish", list(failed_hosts)])

@@ -10,8 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder import RecorderSettings
 from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder_process import (
     RecorderProcess,
@@ -61,11 +59,11 @@ def test_what_the_callback_sends_is_in_the_store_once_flushed(agentic_home: Path
 def test_a_host_that_failed_before_init_gets_the_derived_workflow(agentic_home: Path):
     recorder = RecorderProcess(SETTINGS, agentic_home, print)
     recorder.host_failed("localhost", "Check the inputs", "platform: 'x' is not valid", derive=lambda: FACT)
-    recorder.host_failed("localhost", "Again", "second", derive=lambda: pytest.fail("derived twice"))
+    recorder.host_failed("localhost", "Again", "second", derive=lambda: {**FACT, "id": "eks-dev-other001"})
     recorder.finish(["localhost"])
     recorder.close()
     [workflow] = open_store(StoreSettings(), agentic_home).list_workflows()
-    assert (workflow["workflow_id"], workflow["status"]) == ("eks-dev-helper01", "FAILED")
+    assert (workflow["workflow_id"], workflow["status"]) == ("eks-dev-helper01", "FAILED")  # one workflow
     assert [error["task"] for error in workflow["errors"]] == ["Check the inputs", "Again"]
 
 
