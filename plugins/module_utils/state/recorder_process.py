@@ -17,6 +17,7 @@ stdout.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import signal
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
@@ -32,12 +33,23 @@ from typing import IO, Any
 from .recorder import Recorder, RecorderSettings, Warn
 from .store import Owner, StoreSettings
 
-SERVE = f"import os; from {__name__} import serve; serve(); os._exit(0)"
-"""The helper's program. Once its recorder is closed everything it was sent is written: it skips
-the interpreter's teardown, which the playbook would otherwise wait for."""
+HURRY = signal.SIGURG
+"""Sent to the helper when a call should not wait for its pause (a flush, the end of the run);
+ignored unless blocked, so it is harmless before the helper blocks it."""
+SERVE = (
+    "import os, signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    f"signal.pthread_sigmask(signal.SIG_BLOCK, {{{HURRY.value}}}); "
+    f"from {__name__} import serve; serve(); os._exit(0)"
+)
+"""The helper's program. It ignores Ctrl-C (the playbook decides when it stops) and keeps
+``HURRY`` pending for its pause. Once its recorder is closed everything it was sent is written: it
+skips the interpreter's teardown, which the playbook would otherwise wait for."""
 CLOSE_SECONDS = 60
 """How long the end of a run waits for the helper to write what it was sent."""
 FLUSH_SECONDS = 60
+READ_PAUSE_SECONDS = 0.05
+"""How long the helper lets calls gather in its pipe after it has applied what it read."""
+READ_BYTES = 1 << 20
 CALLS = frozenset(
     {
         "learn_workflow",
@@ -101,6 +113,8 @@ class RecorderProcess:
             env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
             start_new_session=True,
         )
+        with contextlib.suppress(OSError):  # room for what is sent while the helper pauses
+            fcntl.fcntl(self._process.stdin.fileno(), fcntl.F_SETPIPE_SZ, READ_BYTES)
         self._listener = threading.Thread(target=self._listen, name="state-recorder-listener", daemon=True)
         self._listener.start()
         owner = Owner.current()
@@ -146,6 +160,7 @@ class RecorderProcess:
             self._requested += 1
             wanted = self._requested
         self._send(["flush", wanted])
+        self._hurry()
         with self._flushes:
             if not self._flushes.wait_for(lambda: self._flushed >= wanted or self._stopped, FLUSH_SECONDS):
                 self.warn(f"state_recorder: the recorder did not write its records within {FLUSH_SECONDS} s")
@@ -154,6 +169,7 @@ class RecorderProcess:
         """Close the helper's stdin (it writes what it was sent and exits) and wait for it."""
         with contextlib.suppress(OSError):
             self._process.stdin.close()
+        self._hurry()
         try:
             self._process.wait(timeout=CLOSE_SECONDS)
         except subprocess.TimeoutExpired:
@@ -172,6 +188,10 @@ class RecorderProcess:
             self._process.stdin.flush()
         except OSError:
             self._helper_stopped()
+
+    def _hurry(self) -> None:
+        with contextlib.suppress(OSError):
+            self._process.send_signal(HURRY)
 
     def _listen(self) -> None:
         for line in self._process.stdout:
@@ -207,8 +227,11 @@ class RecorderProcess:
 
 def serve(requests: IO[bytes] | None = None, answers: IO[bytes] | None = None) -> None:
     """The helper's side: start a recorder as the first line says, apply each call until EOF, then
-    close it (everything sent is written)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    close it (everything sent is written).
+
+    It reads what has arrived, applies it, then pauses ``READ_PAUSE_SECONDS`` before reading again:
+    a call applied among many costs a fraction of one applied alone (the interpreter's caches stay
+    warm), and the playbook's writes into the pipe do not wake it each time."""
     requests = requests or sys.stdin.buffer
     if answers is None:
         answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
@@ -222,15 +245,24 @@ def serve(requests: IO[bytes] | None = None, answers: IO[bytes] | None = None) -
 
     recorder = _start(json.loads(requests.readline()), lambda message: answer("warn", message))
     try:
-        for line in requests:
-            name, *args = json.loads(line)
-            if name == "flush":
-                recorder.flush()
-                answer("flushed", args[0])
-            elif name in CALLS:
-                _apply(recorder, name, args, answer)
+        for lines in _arrivals(requests):
+            for line in lines:
+                _apply(recorder, json.loads(line), answer)
     finally:
         recorder.close()
+
+
+def _arrivals(requests: IO[bytes]) -> Iterator[list[bytes]]:
+    """The complete lines that arrived since the last read, read ``READ_PAUSE_SECONDS`` apart;
+    after ``HURRY`` came, the next two reads follow without a pause (what the hurried call was
+    sent with, then the end of the run when it was its last). A line cut short by the playbook's
+    death is dropped."""
+    pending = b""
+    hurried = False
+    while chunk := requests.read1(READ_BYTES):
+        *lines, pending = (pending + chunk).split(b"\n")
+        yield lines
+        hurried = not hurried and signal.sigtimedwait({HURRY}, READ_PAUSE_SECONDS) is not None
 
 
 def _start(message: list[Any], warn: Warn) -> Recorder:
@@ -247,15 +279,20 @@ def _start(message: list[Any], warn: Warn) -> Recorder:
     return recorder
 
 
-def _apply(recorder: Recorder, name: str, args: list[Any], answer: Callable[[str, Any], None]) -> None:
+def _apply(recorder: Recorder, message: list[Any], answer: Callable[[str, Any], None]) -> None:
+    name, *args = message
     try:
-        if name == "host_failed":
-            host, task_name, message, derived = args
-            recorder.host_failed(host, task_name, message, derive=lambda: derived)
+        if name == "flush":
+            recorder.flush()
+        elif name == "host_failed":
+            host, task_name, error, derived = args
+            recorder.host_failed(host, task_name, error, derive=lambda: derived)
         elif name == "execution_finished":
             host, task_key, status, result, no_log, item = args
             recorder.execution_finished(host, task_key, status, result, no_log=no_log, item=item)
-        else:
+        elif name in CALLS:
             getattr(recorder, name)(*args)
     except Exception as error:  # the playbook never breaks on the recorder
         answer("warn", f"state_recorder: {name} was not recorded: {error!r}")
+    if name == "flush":
+        answer("flushed", args[0])

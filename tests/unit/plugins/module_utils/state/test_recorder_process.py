@@ -3,18 +3,24 @@ Ctrl-C does not reach it, a killed playbook loses nothing, psycopg stays out of 
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
+import pytest
+
+from ansible_collections.agentic.k8s.plugins.module_utils.state import recorder_process
 from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder import RecorderSettings
 from ansible_collections.agentic.k8s.plugins.module_utils.state.recorder_process import (
     RecorderProcess,
     collections_root,
     encode,
+    serve,
 )
 from ansible_collections.agentic.k8s.plugins.module_utils.state.store import StoreSettings, open_store
 
@@ -98,6 +104,34 @@ def test_a_recorder_process_that_died_is_reported_once_and_breaks_nothing(agenti
     recorder.close()
     assert len(warnings) == 1
     assert "the recorder process stopped" in warnings[0]
+
+
+class TricklingPipe(io.BytesIO):
+    """A pipe that hands over five bytes per read, cutting the calls anywhere."""
+
+    def read1(self, size: int = -1) -> bytes:
+        return super().read1(5)
+
+
+def test_calls_cut_across_reads_are_applied_whole_and_a_call_cut_by_death_is_dropped(
+    agentic_home: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(recorder_process, "READ_PAUSE_SECONDS", 0)
+    calls = [
+        ["start", asdict(SETTINGS), str(agentic_home), "controller", os.getpid()],
+        ["learn_workflow", "localhost", FACT],
+        ["execution_started", "localhost", "task-1", "tf_provision", {"action": "apply"}, False],
+        ["execution_finished", "localhost", "task-1", "SUCCEEDED", {"outputs": {}}, False, False],
+        ["flush", 1],
+    ]
+    cut_short = encode(["finish", []])[:-4]
+    answers = io.BytesIO()
+    serve(TricklingPipe(b"".join(map(encode, calls)) + cut_short), answers)
+    assert answers.getvalue() == encode(["flushed", 1])
+    [workflow] = open_store(StoreSettings(), agentic_home).list_workflows()
+    [execution] = workflow["executions"]
+    assert (workflow["status"], execution["status"]) == ("RUNNING", "SUCCEEDED")
+    assert execution["input_data"] == {"action": "apply"}
 
 
 def test_values_json_has_no_type_for_are_sent_as_lists_or_text():
