@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -113,8 +114,9 @@ class RecorderProcess:
             env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
             start_new_session=True,
         )
-        with contextlib.suppress(OSError):  # room for what is sent while the helper pauses
-            fcntl.fcntl(self._process.stdin.fileno(), fcntl.F_SETPIPE_SZ, READ_BYTES)
+        if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux: room for what is sent while the helper pauses
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(self._process.stdin.fileno(), fcntl.F_SETPIPE_SZ, READ_BYTES)
         self._listener = threading.Thread(target=self._listen, name="state-recorder-listener", daemon=True)
         self._listener.start()
         owner = Owner.current()
@@ -262,7 +264,16 @@ def _arrivals(requests: IO[bytes]) -> Iterator[list[bytes]]:
     while chunk := requests.read1(READ_BYTES):
         *lines, pending = (pending + chunk).split(b"\n")
         yield lines
-        hurried = not hurried and signal.sigtimedwait({HURRY}, READ_PAUSE_SECONDS) is not None
+        hurried = not hurried and _pause()
+
+
+def _pause() -> bool:
+    """Wait ``READ_PAUSE_SECONDS`` or until ``HURRY`` comes; whether it came. Where there is no
+    ``sigtimedwait`` (macOS), a flush and the end of the run wait for the pause."""
+    if hasattr(signal, "sigtimedwait"):
+        return signal.sigtimedwait({HURRY}, READ_PAUSE_SECONDS) is not None
+    time.sleep(READ_PAUSE_SECONDS)
+    return False
 
 
 def _start(message: list[Any], warn: Warn) -> Recorder:

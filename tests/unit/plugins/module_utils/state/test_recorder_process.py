@@ -113,10 +113,13 @@ class TricklingPipe(io.BytesIO):
         return super().read1(5)
 
 
+@pytest.mark.parametrize("sigtimedwait", [True, False], ids=["linux", "no-sigtimedwait"])
 def test_calls_cut_across_reads_are_applied_whole_and_a_call_cut_by_death_is_dropped(
-    agentic_home: Path, monkeypatch: pytest.MonkeyPatch
+    agentic_home: Path, monkeypatch: pytest.MonkeyPatch, sigtimedwait: bool
 ):
     monkeypatch.setattr(recorder_process, "READ_PAUSE_SECONDS", 0)
+    if not sigtimedwait:
+        monkeypatch.delattr(signal, "sigtimedwait")
     calls = [
         ["start", asdict(SETTINGS), str(agentic_home), "controller", os.getpid()],
         ["learn_workflow", "localhost", FACT],
