@@ -29,9 +29,9 @@ description:
   - The playbook does not wait for the store. The helper reads what the playbook sent every 0.05 s and
     writes the records in batches, one transaction for what came within 0.1 s (a task that ends within
     it costs one row write), so a record is in the store about 0.15 s after its event; the end of the
-    run and a task of C(agentic.k8s.workflow_info) wait until everything sent is written. The helper is out of
-    reach of Ctrl-C and, when the playbook ends or is killed (even with C(kill -9)), writes everything
-    it was sent before it exits.
+    run and a task of C(agentic.k8s.workflow_info) wait until everything sent is written. The helper
+    is out of reach of Ctrl-C and, when the playbook ends or is killed (even with C(kill -9)), writes
+    everything it was sent before it exits.
 version_added: 0.1.0
 author: agentic.k8s maintainers (@agentic-k8s)
 requirements:
@@ -179,10 +179,9 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_ok(self, result) -> None:
         facts = _unconverted(result).get("ansible_facts")
-        if self._recorder is not None and isinstance(facts, Mapping) and WORKFLOW_FACT in facts:
-            fact = result.result["ansible_facts"][WORKFLOW_FACT]
-            if isinstance(fact, dict):
-                self._recorder.learn_workflow(result.host.get_name(), fact)
+        fact = facts.get(WORKFLOW_FACT) if isinstance(facts, Mapping) else None
+        if self._recorder is not None and isinstance(fact, Mapping):
+            self._recorder.learn_workflow(result.host.get_name(), fact)
         self._finished(result, ExecutionStatus.SUCCEEDED.value)
 
     def v2_runner_on_failed(self, result, ignore_errors: bool = False) -> None:
