@@ -40,14 +40,19 @@ def sandbox_dir(home: Path) -> Path:
 
 
 def running_emulator(home: Path) -> Emulator | None:
-    """The emulator recorded under ``home`` when its process is alive and answers, else None."""
+    """The emulator recorded under ``home`` when its process is alive and answers, else None.
+
+    One whose installation is gone (its checkout or virtualenv was removed) is stopped: it still
+    answers, but fails every AWS service it had not loaded yet, and Terraform retries for minutes."""
     state_path = sandbox_dir(home) / STATE_FILE
     if not state_path.exists():
         return None
     recorded = json.loads(state_path.read_text(encoding="utf-8"))
     emulator = Emulator(pid=int(recorded["pid"]), port=int(recorded["port"]))
     if pid_alive(emulator.pid) and _answers(emulator):
-        return emulator
+        if _installed(emulator.pid):
+            return emulator
+        _terminate(emulator.pid)
     state_path.unlink(missing_ok=True)
     return None
 
@@ -130,6 +135,16 @@ def _answers(emulator: Emulator) -> bool:
             return True
     except OSError:
         return False
+
+
+def _installed(pid: int) -> bool:
+    """Whether the interpreter and the script that process ``pid`` runs are still on disk (where
+    ``/proc`` cannot tell, they are taken to be)."""
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return True
+    return all(Path(os.fsdecode(path)).exists() for path in arguments[:2] if path.startswith(b"/"))
 
 
 def _wait_ready(emulator: Emulator, process: subprocess.Popen, log_path: Path) -> None:
